@@ -1,0 +1,59 @@
+"""Configuration in one place: paths, limits and stage switches."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+PROJECT_DIR = PACKAGE_DIR.parent
+MODELS_DIR = Path(os.environ.get("BNEVENTS_MODELS", PROJECT_DIR / "models"))
+# ../shared beside the project: external data sets and the spec (read-only, optional)
+SHARED_DIR = Path(os.environ.get("BNEVENTS_SHARED", PROJECT_DIR.parent / "shared"))
+
+STAGE_CHOICES = ("rule", "model", "both")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Run-time settings. Every knob of the pipeline lives here."""
+
+    # which entity/date stages run: rule only, model only, or both merged
+    stages: str = "both"
+    # documents larger than this are rejected with a clear error instead of stalling a batch
+    max_doc_chars: int = 1_000_000
+    # seconds one document may spend in the regex-heavy stages before it is failed
+    doc_time_budget: float = 30.0
+    # keep only bilateral-relations pages when reading a MediaWiki dump
+    relations_only: bool = True
+    # where the trained NER model lives
+    model_dir: Path = field(default_factory=lambda: MODELS_DIR / "ner")
+
+    def __post_init__(self) -> None:
+        if self.stages not in STAGE_CHOICES:
+            raise ValueError(f"stages must be one of {STAGE_CHOICES}, not {self.stages!r}")
+
+
+@functools.cache
+def load_yaml(name: str) -> Any:
+    """Load a resource file from pipeline/resources (cached; treat the result as read-only)."""
+    with open(RESOURCES_DIR / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def load_tsv(name: str) -> list[list[str]]:
+    """Rows of a TSV resource, skipping '#' comment lines and blank lines."""
+    rows = []
+    with open(RESOURCES_DIR / name, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            rows.append(line.split("\t"))
+    return rows

@@ -1,0 +1,159 @@
+"""Writing tables: streamed in chunks, CSV/JSONL/Parquet, atomically.
+
+Each table is written to a hidden temporary file in the output folder and
+renamed into place only when the run finishes, so a crash, a full disk or a
+Ctrl-C never leaves a half-written table under its real name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .tables import TABLE_COLUMNS
+
+FORMATS = ("csv", "jsonl", "parquet")
+
+INT_COLUMNS = frozenset(
+    {
+        "chars", "sections", "sentences", "tokens", "entities", "events", "section_index",
+        "sentence_index", "start", "end", "trigger_start", "trigger_end", "actor1_start",
+        "actor1_end", "actor2_start", "actor2_end", "place_start", "place_end",
+    }
+)
+BOOL_COLUMNS = frozenset({"negated", "speculated"})
+FLOAT_COLUMNS = frozenset({"confidence"})
+
+
+def frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows -> DataFrame with the table's columns in contract order and stable dtypes."""
+    columns = TABLE_COLUMNS[table]
+    df = pd.DataFrame.from_records(rows, columns=columns)
+    for col in columns:
+        if col in INT_COLUMNS:
+            df[col] = pd.array(df[col], dtype="Int64")
+        elif col in BOOL_COLUMNS:
+            df[col] = pd.array(df[col], dtype="boolean")
+        elif col in FLOAT_COLUMNS:
+            df[col] = pd.array(df[col], dtype="Float64")
+        else:
+            df[col] = df[col].fillna("").astype(str)
+    return df
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    fields = []
+    for col in TABLE_COLUMNS[table]:
+        if col in INT_COLUMNS:
+            typ = pa.int64()
+        elif col in BOOL_COLUMNS:
+            typ = pa.bool_()
+        elif col in FLOAT_COLUMNS:
+            typ = pa.float64()
+        else:
+            typ = pa.string()
+        fields.append(pa.field(col, typ))
+    return pa.schema(fields)
+
+
+def atomic_replace(tmp: Path, final: Path) -> None:
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+
+
+class TableSink:
+    """Appends row chunks to one table in one format; `commit()` puts it in place."""
+
+    def __init__(self, out_dir: Path, table: str, fmt: str, *, excel: bool = False) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        self.table, self.fmt, self.excel = table, fmt, excel
+        self.final = out_dir / f"{table}.{fmt}"
+        self.tmp = out_dir / f".{table}.{fmt}.tmp-{os.getpid()}"
+        self._fh: IO[Any] | None = None
+        self._pq: pq.ParquetWriter | None = None
+        self._header_written = False
+        self._open()
+
+    def _open(self) -> None:
+        if self.fmt == "parquet":
+            self._pq = pq.ParquetWriter(self.tmp, arrow_schema(self.table))
+        else:
+            encoding = "utf-8-sig" if (self.excel and self.fmt == "csv") else "utf-8"
+            self._fh = open(self.tmp, "w", encoding=encoding, newline="")
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        if not rows and self._header_written:
+            return
+        df = frame(self.table, rows)
+        if self.fmt == "csv":
+            assert self._fh is not None
+            df.to_csv(self._fh, header=not self._header_written, index=False, lineterminator="\n")
+        elif self.fmt == "jsonl":
+            assert self._fh is not None
+            for record in df.astype(object).where(df.notna(), None).to_dict(orient="records"):
+                self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            assert self._pq is not None
+            if len(df) or not self._header_written:
+                self._pq.write_table(
+                    pa.Table.from_pandas(df, schema=arrow_schema(self.table), preserve_index=False)
+                )
+        self._header_written = True
+
+    def commit(self) -> Path:
+        if not self._header_written:
+            self.write([])
+        self._close()
+        atomic_replace(self.tmp, self.final)
+        return self.final
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self._close()
+        with contextlib.suppress(FileNotFoundError):
+            self.tmp.unlink()
+
+    def _close(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            self._fh.close()
+            self._fh = None
+        if self._pq is not None:
+            self._pq.close()
+            self._pq = None
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read back a table written by TableSink, with the same dtypes."""
+    table = path.name.split(".")[0]
+    if path.suffix == ".parquet":
+        df = pd.read_parquet(path)
+    elif path.suffix == ".jsonl":
+        df = pd.read_json(path, lines=True, dtype=False) if path.stat().st_size else pd.DataFrame()
+    else:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if table in TABLE_COLUMNS:
+        for col in TABLE_COLUMNS[table]:
+            if col not in df.columns:
+                df[col] = None
+        rows = df.to_dict(orient="records")
+        for row in rows:
+            for col in INT_COLUMNS.intersection(row):
+                if row[col] in ("", None) or (isinstance(row[col], float) and pd.isna(row[col])):
+                    row[col] = None
+                else:
+                    row[col] = int(row[col])
+            for col in BOOL_COLUMNS.intersection(row):
+                v = row[col]
+                row[col] = None if v in ("", None) else (v if isinstance(v, bool) else str(v) == "True")
+        return frame(table, rows)
+    return df

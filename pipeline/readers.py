@@ -1,0 +1,290 @@
+"""Readers: one interface over a folder of .txt, a JSONL file and a MediaWiki XML dump.
+
+`read_documents(path)` yields `Document`s, or `ReadFailure`s for input that
+could not be read at all (bad encoding, an invalid JSONL line, a broken XML
+stream). Content checks (empty, binary, not Bengali, too large) happen in
+`check_document`, so that every reader gets them alike.
+"""
+
+from __future__ import annotations
+
+import bz2
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import mwparserfromhell
+
+from .model import Document
+
+# "X–Y সম্পর্ক" with any dash or hyphen between the two names
+RELATIONS_TITLE_RE = re.compile(r"^\s*(\S.*?)\s*[-‐‑‒–—―−]\s*(\S.*?)\s+সম্পর্ক\s*$")
+_BENGALI_LETTER_RE = re.compile(r"[\u0985-\u09B9\u09CE\u09DC-\u09DF]")
+
+
+class InputError(Exception):
+    """A document that cannot be processed; the message names the cause."""
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    doc_id: str
+    source: str
+    error: str
+
+
+ReadItem = Document | ReadFailure
+
+
+def input_kind(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    name = path.name.lower()
+    if name.endswith((".xml", ".xml.bz2")):
+        return "xml"
+    if name.endswith((".jsonl", ".jsonl.bz2", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".txt"):
+        return "txt"
+    raise InputError(f"{path}: unknown input kind (expected a folder, .txt, .jsonl, .xml or .xml.bz2)")
+
+
+def read_documents(path: str | Path, *, relations_only: bool = True) -> Iterator[ReadItem]:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    kind = input_kind(path)
+    if kind == "folder":
+        yield from read_folder(path)
+    elif kind == "txt":
+        yield _read_txt(path)
+    elif kind == "jsonl":
+        yield from read_jsonl(path)
+    else:
+        yield from read_mediawiki_xml(path, relations_only=relations_only)
+
+
+def read_folder(folder: Path) -> Iterator[ReadItem]:
+    """Every *.txt in the folder (not recursive), sorted by name; doc id = file stem."""
+    for path in sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file()):
+        yield _read_txt(path)
+
+
+def _read_txt(path: Path) -> ReadItem:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadFailure(path.stem, str(path), f"cannot read file: {exc.strerror or exc}")
+    try:
+        text = decode_utf8(data)
+    except InputError as exc:
+        return ReadFailure(path.stem, str(path), str(exc))
+    return Document(path.stem, text, title=title_from_text(text), source=str(path))
+
+
+def decode_utf8(data: bytes) -> str:
+    """Strict UTF-8. A BOM is kept as U+FEFF so offsets stay those of the stored text."""
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (NUL bytes), not UTF-8 text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+
+
+def read_jsonl(path: Path) -> Iterator[ReadItem]:
+    """One JSON object per line with `id`, `text` and optional `title`."""
+    opener = bz2.open if path.name.endswith(".bz2") else open
+    stem = path.name.split(".")[0]
+    try:
+        fh = opener(path, "rb")
+    except OSError as exc:
+        yield ReadFailure(stem, str(path), f"cannot open: {exc}")
+        return
+    with fh:
+        lineno = 0
+        while True:
+            lineno += 1
+            source = f"{path}:{lineno}"
+            try:
+                raw = fh.readline()
+            except (OSError, EOFError) as exc:
+                yield ReadFailure(f"{stem}:{lineno}", source, f"truncated or corrupt stream: {exc}")
+                return
+            if not raw:
+                return
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(decode_utf8(raw))
+            except InputError as exc:
+                yield ReadFailure(f"{stem}:{lineno}", source, str(exc))
+                continue
+            except json.JSONDecodeError as exc:
+                yield ReadFailure(f"{stem}:{lineno}", source, f"invalid JSON: {exc.msg}")
+                continue
+            if not isinstance(obj, dict):
+                yield ReadFailure(f"{stem}:{lineno}", source, "JSON line is not an object")
+                continue
+            doc_id = obj.get("id")
+            text = obj.get("text")
+            if doc_id is None or not isinstance(text, str):
+                yield ReadFailure(
+                    str(doc_id if doc_id is not None else f"{stem}:{lineno}"),
+                    source,
+                    "JSON object needs an 'id' and a string 'text'",
+                )
+                continue
+            title = obj.get("title")
+            yield Document(
+                str(doc_id),
+                text,
+                title=str(title) if title is not None else title_from_text(text),
+                source=source,
+            )
+
+
+def is_relations_title(title: str) -> bool:
+    return bool(RELATIONS_TITLE_RE.match(title))
+
+
+def read_mediawiki_xml(path: Path, *, relations_only: bool = True) -> Iterator[ReadItem]:
+    """Stream <page>s of a MediaWiki export or dump (.xml or .xml.bz2), page by page.
+
+    Only namespace-0 pages are read; with `relations_only`, only titles like
+    "X–Y সম্পর্ক". Each page is cleared after use so memory stays flat.
+    """
+    opener = bz2.open if path.name.endswith(".bz2") else open
+    try:
+        fh = opener(path, "rb")
+    except OSError as exc:
+        yield ReadFailure(path.name, str(path), f"cannot open: {exc}")
+        return
+    with fh:
+        context = ET.iterparse(fh, events=("end",))
+        try:
+            for _event, elem in context:
+                if _local(elem.tag) != "page":
+                    continue
+                item = _page_document(elem, path, relations_only)
+                elem.clear()
+                if item is not None:
+                    yield item
+        except ET.ParseError as exc:
+            yield ReadFailure(path.name, str(path), f"malformed XML: {exc}")
+        except (OSError, EOFError) as exc:
+            yield ReadFailure(path.name, str(path), f"truncated or corrupt stream: {exc}")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child(elem: ET.Element, name: str) -> ET.Element | None:
+    for child in elem:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _page_document(page: ET.Element, path: Path, relations_only: bool) -> ReadItem | None:
+    title_el, ns_el, id_el = _child(page, "title"), _child(page, "ns"), _child(page, "id")
+    title = (title_el.text or "").strip() if title_el is not None else ""
+    page_id = (id_el.text or "").strip() if id_el is not None else ""
+    if ns_el is not None and (ns_el.text or "0").strip() != "0":
+        return None
+    if _child(page, "redirect") is not None:
+        return None
+    if relations_only and not is_relations_title(title):
+        return None
+    doc_id = title.replace(" ", "_") or f"page-{page_id}"
+    source = f"{path}#page={page_id or title}"
+    revision = _child(page, "revision")
+    text_el = _child(revision, "text") if revision is not None else None
+    if text_el is None or text_el.text is None:
+        return ReadFailure(doc_id, source, "page has no revision text")
+    try:
+        text = wikitext_to_dump_text(text_el.text)
+    except Exception as exc:  # a parser bug on one page must not stop the dump
+        return ReadFailure(doc_id, source, f"cannot parse wikitext: {exc}")
+    return Document(doc_id, text, title=title, source=source)
+
+
+def wikitext_to_dump_text(wikitext: str) -> str:
+    """Wikitext -> plain text shaped like the seed dump text.
+
+    Bold/italic quotes and `== headings ==` are kept inline (the normaliser
+    treats them as residue and section boundaries), links become their label,
+    templates, references, files and tables go, and category names are
+    appended as a trailing run of words, as in the dump text we are given.
+    """
+    code = mwparserfromhell.parse(wikitext)
+    parts: list[str] = []
+    categories: list[str] = []
+    for node in code.nodes:
+        parts.append(_node_text(node, categories))
+    text = "".join(parts)
+    text = re.sub(r"\s+", " ", text).strip()
+    if categories:
+        text = f"{text} {' '.join(categories)}"
+    return text
+
+
+def _node_text(node: object, categories: list[str]) -> str:
+    from mwparserfromhell import nodes
+
+    if isinstance(node, nodes.Text):
+        return str(node.value)
+    if isinstance(node, nodes.Heading):
+        title = node.title.strip_code().strip()
+        return f" == {title} == "
+    if isinstance(node, nodes.Wikilink):
+        target = str(node.title).strip()
+        ns, _, name = target.partition(":")
+        if name and ns.strip().lower() in ("বিষয়শ্রেণী", "বিষয়শ্রেণি", "category"):
+            categories.append(name.strip())
+            return ""
+        if name and ns.strip().lower() in ("চিত্র", "file", "image", "ফাইল"):
+            return ""
+        label = node.text if node.text is not None else node.title
+        return label.strip_code()
+    if isinstance(node, nodes.ExternalLink):
+        return node.title.strip_code() if node.title is not None else ""
+    if isinstance(node, nodes.Tag):
+        tag = str(node.tag).lower()
+        if tag in ("ref", "references", "table", "gallery", "math", "code", "pre"):
+            return ""
+        inner = "".join(_node_text(n, categories) for n in node.contents.nodes) if node.contents else ""
+        if node.wiki_markup and tag in ("b", "i"):
+            return f"{node.wiki_markup}{inner}{node.wiki_markup}"
+        return inner
+    if isinstance(node, nodes.Template | nodes.Comment | nodes.Argument):
+        return ""
+    if isinstance(node, nodes.HTMLEntity):
+        return node.normalize()
+    return str(node)
+
+
+def title_from_text(text: str) -> str:
+    """The 'X–Y সম্পর্ক' title of a dump text, from its bold opening, if it has one."""
+    m = re.search(r"'''([^'\n]{1,120}?সম্পর্ক)'''", text[:400])
+    return m.group(1).strip() if m else ""
+
+
+def check_document(doc: Document, max_chars: int) -> None:
+    """Raise InputError for content no stage can work on."""
+    text = doc.text
+    if len(text) > max_chars:
+        raise InputError(f"document too large: {len(text):,} characters (limit {max_chars:,})")
+    if not text.strip():
+        raise InputError("empty document")
+    if "\x00" in text:
+        raise InputError("binary content (NUL characters)")
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t")
+    if controls > max(8, len(text[:20000]) // 100):
+        raise InputError("binary content (control characters)")
+    if not _BENGALI_LETTER_RE.search(text):
+        raise InputError("no Bengali text")

@@ -1,0 +1,125 @@
+"""Stage 2: sections, sentences and tokens, all with raw offsets.
+
+Sentence splitting is hand-written: bnlp's NLTK splitter needs punkt (a
+download) and knows nothing of wiki headings; spaCy's blank `bn` pipeline has no
+sentence splitter. The rules are small: a danda-like terminator ends a
+sentence; "." ends one only after Latin text that is not an abbreviation, so
+numbers (৫.৫, 2.5) and Bengali abbreviations (ড., মো., খ্রি.) never split.
+Tokens come from spaCy's blank `bn` tokenizer (no model download).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import spacy
+
+from .config import load_yaml
+from .model import Analysis, Section, Sentence, Token
+from .normalise import normalise_text_plain
+
+_MARKUP = load_yaml("markup.yaml")
+_REFERENCE_SECTIONS = frozenset(normalise_text_plain(t) for t in _MARKUP["reference_sections"])
+_CATEGORY_WORDS = frozenset(normalise_text_plain(t) for t in _MARKUP["category_words"])
+_LATIN_ABBREVIATIONS = frozenset(a.lower() for a in _MARKUP["latin_abbreviations"])
+
+# A sentence ends after a run of terminators (with closing quotes/brackets), or
+# after "." that follows a Latin letter, before whitespace or the end.
+_BOUNDARY_RE = re.compile(
+    r"""(?:[।॥?!]+|(?<=[A-Za-z])\.)['"’”)\]]*(?=\s|$)|\n+""",
+)
+_LATIN_WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_HAS_LETTER = re.compile(r"[\u0980-\u09FFA-Za-z0-9]")
+_WORD_RE = re.compile(r"\S+")
+
+
+@functools.cache
+def tokenizer() -> spacy.tokenizer.Tokenizer:
+    """spaCy's rule-based Bengali tokenizer (blank pipeline: nothing to download)."""
+    return spacy.blank("bn").tokenizer
+
+
+def is_reference_section(title: str) -> bool:
+    return title in _REFERENCE_SECTIONS
+
+
+def segment(analysis: Analysis, headings: list) -> Analysis:
+    """Fill sections, sentences and tokens of `analysis` (clean text already set)."""
+    clean = analysis.clean
+    bounds = [(0, "")] + [(h.clean_pos, h.title) for h in headings]
+    sections: list[Section] = []
+    for i, (cstart, title) in enumerate(bounds):
+        # the body ends at the line break that stands for the next heading
+        cend = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(clean)
+        start, end = analysis.raw_span(cstart, max(cstart, cend))
+        sections.append(Section(i, title, start, end, cstart, max(cstart, cend)))
+    analysis.sections = sections
+
+    pieces: list[tuple[int, int, int]] = []  # (section, cstart, cend)
+    for sec in sections:
+        if is_reference_section(sec.title):
+            continue
+        pieces.extend((sec.index, a, b) for a, b in split_sentences(clean, sec.cstart, sec.cend))
+    if pieces:
+        pieces = _drop_category_tail(clean, pieces)
+
+    tok = tokenizer()
+    texts = [clean[a:b] for _, a, b in pieces]
+    sentences: list[Sentence] = []
+    for (sec, a, b), sdoc in zip(pieces, tok.pipe(texts), strict=True):
+        start, end = analysis.raw_span(a, b)
+        tokens = []
+        for t in sdoc:
+            if t.is_space:
+                continue
+            ca, cb = a + t.idx, a + t.idx + len(t.text)
+            ra, rb = analysis.raw_span(ca, cb)
+            tokens.append(Token(ra, rb, ca, cb, t.text))
+        sentences.append(
+            Sentence(len(sentences), sec, start, end, a, b, analysis.doc.text[start:end], tokens)
+        )
+    analysis.sentences = sentences
+    return analysis
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans [a, b) of text[start:end], trimmed of surrounding whitespace."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    sent_start = start
+    for m in _BOUNDARY_RE.finditer(text, start, end):
+        if m.group()[0] == ".":
+            word = _LATIN_WORD_BEFORE_DOT.search(text, max(start, m.start() - 40), m.start() + 1)
+            if word and word.group(1).lower() in _LATIN_ABBREVIATIONS:
+                continue
+            if word and re.fullmatch(r"[A-Za-z]", word.group(1)):
+                continue  # an initial: "J. Smith"
+        cut = m.start() if m.group().startswith("\n") else m.end()
+        _add_trimmed(text, sent_start, cut, spans)
+        sent_start = m.end()
+    _add_trimmed(text, sent_start, end, spans)
+    return spans
+
+
+def _add_trimmed(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    # leading punctuation left over from markup (", " after a stripped bold title)
+    # stays in the sentence; a piece with no letter or digit is not a sentence
+    if b > a and _HAS_LETTER.search(text, a, b):
+        spans.append((a, b))
+
+
+def _drop_category_tail(clean: str, pieces: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Drop a final unterminated run made only of category words (dump residue)."""
+    sec, a, b = pieces[-1]
+    tail = clean[a:b]
+    if tail[-1:] in "।॥?!.":
+        return pieces
+    words = _WORD_RE.findall(tail)
+    if words and all(w in _CATEGORY_WORDS for w in words):
+        return pieces[:-1]
+    return pieces
