@@ -5,7 +5,7 @@ The data flow, one module per stage:
     readers     raw articles (folder of .txt, JSONL, MediaWiki XML)  -> Document
     normalise   Unicode + markup residue, offset map back to raw       -> Analysis.clean/offsets
     segment     sections, sentences, tokens (raw offsets)             -> Analysis.sentences
-    entities    rule stage: gazetteers and patterns                   -> Span(COUNTRY|PERSON|ORG|LOC)
+    entities    rule stage: gazetteers and patterns               -> Span(COUNTRY|PERSON|ORG|LOC)
     ner_model   model stage: trained NER under models/                -> Span(...)
     merge       one non-overlapping mention list with provenance
     dates       DATE / MONEY / QUANTITY with TIMEX3 and amount values -> Span(DATE|MONEY|QUANTITY)
@@ -36,7 +36,15 @@ from .readers import InputError, check_document
 from .segment import segment
 
 __all__ = [
-    "Analysis", "Config", "Document", "Event", "Pipeline", "Result", "Span", "extract", "run",
+    "Analysis",
+    "Config",
+    "Document",
+    "Event",
+    "Pipeline",
+    "Result",
+    "Span",
+    "extract",
+    "run",
 ]
 __version__ = "0.1.0"
 
@@ -51,7 +59,9 @@ class Pipeline:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         self.rules = EntityRules() if self.config.stages in ("rule", "both") else None
-        self.model = NerModel(self.config.model_dir) if self.config.stages in ("model", "both") else None
+        self.model = (
+            NerModel(self.config.model_dir) if self.config.stages in ("model", "both") else None
+        )
 
     def analyse(self, doc: Document) -> Analysis:
         """Run every stage on one document. Bad input raises InputError."""

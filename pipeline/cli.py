@@ -18,7 +18,9 @@ def _formats(value: str) -> list[str]:
     fmts = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
     if bad or not fmts:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated), got {value!r}")
+        raise click.BadParameter(
+            f"choose from {', '.join(FORMATS)} (comma-separated), got {value!r}"
+        )
     return fmts
 
 
@@ -36,19 +38,45 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Output folder for the tables (created if missing).")
-@click.option("--format", "fmt", default="csv", show_default=True,
-              help="Comma-separated output formats: csv, jsonl, parquet.")
-@click.option("--excel", is_flag=True, help="Write CSV with a UTF-8 BOM so spreadsheets show Bengali.")
-@click.option("--stages", type=click.Choice(STAGE_CHOICES), default="both", show_default=True,
-              help="Entity/date stages: rule only, model only, or both merged.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes.")
-@click.option("--all-pages", is_flag=True,
-              help="MediaWiki dumps: read every article page, not only 'X–Y সম্পর্ক' titles.")
-@click.option("--max-doc-chars", type=click.IntRange(min=1), default=Config.max_doc_chars,
-              show_default=True, help="Reject documents larger than this many characters.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output folder for the tables (created if missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="csv",
+    show_default=True,
+    help="Comma-separated output formats: csv, jsonl, parquet.",
+)
+@click.option(
+    "--excel", is_flag=True, help="Write CSV with a UTF-8 BOM so spreadsheets show Bengali."
+)
+@click.option(
+    "--stages",
+    type=click.Choice(STAGE_CHOICES),
+    default="both",
+    show_default=True,
+    help="Entity/date stages: rule only, model only, or both merged.",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--all-pages",
+    is_flag=True,
+    help="MediaWiki dumps: read every article page, not only 'X–Y সম্পর্ক' titles.",
+)
+@click.option(
+    "--max-doc-chars",
+    type=click.IntRange(min=1),
+    default=Config.max_doc_chars,
+    show_default=True,
+    help="Reject documents larger than this many characters.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def run(
     inputs: tuple[Path, ...],
@@ -71,10 +99,19 @@ def run(
 
     formats = _formats(fmt)
     config = Config(stages=stages, relations_only=not all_pages, max_doc_chars=max_doc_chars)
-    summary = run_batch(
-        list(inputs), out_dir, config=config, formats=formats, excel=excel, workers=workers,
-        progress=not quiet and sys.stderr.isatty(),
-    )
+    try:
+        summary = run_batch(
+            list(inputs),
+            out_dir,
+            config=config,
+            formats=formats,
+            excel=excel,
+            workers=workers,
+            progress=not quiet and sys.stderr.isatty(),
+        )
+    except OSError as exc:
+        click.echo(f"error: cannot write output to {out_dir}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     click.echo(summary.line(), err=True)
     if summary.documents == 0:
         click.echo("warning: no documents were read", err=True)

@@ -84,7 +84,9 @@ def normalise(raw: str) -> Normalised:
         elif kind == "link":
             target = m.group("target") or ""
             if not target.lower().startswith(_DROPPED_NS):
-                label_start = m.start("label") if m.group("label") is not None else m.start("target")
+                label_start = (
+                    m.start("label") if m.group("label") is not None else m.start("target")
+                )
                 label_end = m.end("label") if m.group("label") is not None else m.end("target")
                 emit(label_start, label_end)
         # templates, refs, tags, quote runs and stray brackets are dropped
@@ -109,8 +111,10 @@ def _emit_chars(raw: str, start: int, end: int, out: list[str], offsets: list[in
     if start >= end:
         return
     piece = raw[start:end]
-    if piece.isprintable() and unicodedata.is_normalized("NFC", piece) and not (
-        _DROP_CHARS.intersection(piece) or _SPACE_CHARS.intersection(piece)
+    if (
+        piece.isprintable()
+        and unicodedata.is_normalized("NFC", piece)
+        and not (_DROP_CHARS.intersection(piece) or _SPACE_CHARS.intersection(piece))
     ):
         out.append(piece)  # fast path: nothing to change, identity map
         offsets.extend(range(start, end))

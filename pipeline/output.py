@@ -23,9 +23,24 @@ FORMATS = ("csv", "jsonl", "parquet")
 
 INT_COLUMNS = frozenset(
     {
-        "chars", "sections", "sentences", "tokens", "entities", "events", "section_index",
-        "sentence_index", "start", "end", "trigger_start", "trigger_end", "actor1_start",
-        "actor1_end", "actor2_start", "actor2_end", "place_start", "place_end",
+        "chars",
+        "sections",
+        "sentences",
+        "tokens",
+        "entities",
+        "events",
+        "section_index",
+        "sentence_index",
+        "start",
+        "end",
+        "trigger_start",
+        "trigger_end",
+        "actor1_start",
+        "actor1_end",
+        "actor2_start",
+        "actor2_end",
+        "place_start",
+        "place_end",
     }
 )
 BOOL_COLUMNS = frozenset({"negated", "speculated"})
@@ -61,12 +76,6 @@ def arrow_schema(table: str) -> pa.Schema:
             typ = pa.string()
         fields.append(pa.field(col, typ))
     return pa.schema(fields)
-
-
-def atomic_replace(tmp: Path, final: Path) -> None:
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, final)
 
 
 class TableSink:
@@ -109,12 +118,22 @@ class TableSink:
                 )
         self._header_written = True
 
-    def commit(self) -> Path:
+    def finish(self) -> None:
+        """Flush and close the temporary file (may fail, e.g. on a full disk)."""
         if not self._header_written:
             self.write([])
         self._close()
-        atomic_replace(self.tmp, self.final)
+        with open(self.tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+
+    def publish(self) -> Path:
+        """Rename the finished temporary file into place (atomic on POSIX)."""
+        os.replace(self.tmp, self.final)
         return self.final
+
+    def commit(self) -> Path:
+        self.finish()
+        return self.publish()
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
@@ -154,6 +173,8 @@ def read_table(path: Path) -> pd.DataFrame:
                     row[col] = int(row[col])
             for col in BOOL_COLUMNS.intersection(row):
                 v = row[col]
-                row[col] = None if v in ("", None) else (v if isinstance(v, bool) else str(v) == "True")
+                row[col] = (
+                    None if v in ("", None) else (v if isinstance(v, bool) else str(v) == "True")
+                )
         return frame(table, rows)
     return df

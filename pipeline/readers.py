@@ -49,7 +49,9 @@ def input_kind(path: Path) -> str:
         return "jsonl"
     if name.endswith(".txt"):
         return "txt"
-    raise InputError(f"{path}: unknown input kind (expected a folder, .txt, .jsonl, .xml or .xml.bz2)")
+    raise InputError(
+        f"{path}: unknown input kind (expected a folder, .txt, .jsonl, .xml or .xml.bz2)"
+    )
 
 
 def read_documents(path: str | Path, *, relations_only: bool = True) -> Iterator[ReadItem]:
@@ -87,12 +89,16 @@ def _read_txt(path: Path) -> ReadItem:
 
 def decode_utf8(data: bytes) -> str:
     """Strict UTF-8. A BOM is kept as U+FEFF so offsets stay those of the stored text."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError("UTF-16 text (byte-order mark), expected UTF-8")
     if b"\x00" in data[:8192]:
         raise InputError("binary file (NUL bytes), not UTF-8 text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
 
 
 def read_jsonl(path: Path) -> Iterator[ReadItem]:
@@ -257,7 +263,9 @@ def _node_text(node: object, categories: list[str]) -> str:
         tag = str(node.tag).lower()
         if tag in ("ref", "references", "table", "gallery", "math", "code", "pre"):
             return ""
-        inner = "".join(_node_text(n, categories) for n in node.contents.nodes) if node.contents else ""
+        inner = (
+            "".join(_node_text(n, categories) for n in node.contents.nodes) if node.contents else ""
+        )
         if node.wiki_markup and tag in ("b", "i"):
             return f"{node.wiki_markup}{inner}{node.wiki_markup}"
         return inner

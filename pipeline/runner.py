@@ -67,7 +67,9 @@ def _init_worker(config: Config) -> None:
 
 def _process(item: ReadItem) -> dict[str, list[dict[str, Any]]]:
     if isinstance(item, ReadFailure):
-        analysis = Analysis(Document(item.doc_id, "", source=item.source), status="error", error=item.error)
+        analysis = Analysis(
+            Document(item.doc_id, "", source=item.source), status="error", error=item.error
+        )
     else:
         analysis = _WORKER_PIPELINE.process(item)
     return tables.table_rows(analysis)
@@ -89,7 +91,9 @@ def run_batch(
     formats = list(dict.fromkeys(formats))
     summary = RunSummary(out)
     started = time.monotonic()
-    sinks = [TableSink(out, name, fmt, excel=excel) for name in tables.TABLE_COLUMNS for fmt in formats]
+    sinks = [
+        TableSink(out, name, fmt, excel=excel) for name in tables.TABLE_COLUMNS for fmt in formats
+    ]
     pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables.TABLE_COLUMNS}
     bar = tqdm(
         desc="documents", unit="doc", disable=not progress, file=sys.stderr, dynamic_ncols=True
@@ -101,7 +105,9 @@ def run_batch(
             pool = mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(
                 workers, initializer=_init_worker, initargs=(config,)
             )
-            results: Iterator[dict[str, list[dict[str, Any]]]] = pool.imap(_process, items, chunksize=4)
+            results: Iterator[dict[str, list[dict[str, Any]]]] = pool.imap(
+                _process, items, chunksize=4
+            )
         else:
             _init_worker(config)
             results = map(_process, items)
@@ -113,7 +119,10 @@ def run_batch(
             else:
                 summary.failed += 1
                 summary.failures.append((doc_row["doc_id"], doc_row["error"]))
-                tqdm.write(f"error: {doc_row['doc_id']} ({doc_row['source']}): {doc_row['error']}", file=sys.stderr)
+                tqdm.write(
+                    f"error: {doc_row['doc_id']} ({doc_row['source']}): {doc_row['error']}",
+                    file=sys.stderr,
+                )
             summary.events += len(rows["events"])
             summary.entities += len(rows["entities"])
             summary.sentences += len(rows["sentences"])
@@ -123,8 +132,11 @@ def run_batch(
                 _flush(sinks, pending)
             bar.update(1)
         _flush(sinks, pending)
+        # two phases: every table is finished before any is renamed into place, so a
+        # failure (full disk) leaves the previous run's tables or none, never a mix
         for sink in sinks:
-            summary.files.append(sink.commit())
+            sink.finish()
+        summary.files.extend(sink.publish() for sink in sinks)
     except BaseException:
         for sink in sinks:
             sink.abort()
@@ -146,4 +158,6 @@ def _flush(sinks: list[TableSink], pending: dict[str, list[dict[str, Any]]]) -> 
 
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )

@@ -113,9 +113,11 @@ def _add_trimmed(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> Non
         spans.append((a, b))
 
 
-def _drop_category_tail(clean: str, pieces: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+def _drop_category_tail(
+    clean: str, pieces: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
     """Drop a final unterminated run made only of category words (dump residue)."""
-    sec, a, b = pieces[-1]
+    _, a, b = pieces[-1]
     tail = clean[a:b]
     if tail[-1:] in "।॥?!.":
         return pieces

@@ -8,26 +8,80 @@ from .config import load_yaml
 from .model import Analysis, Event, Span
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "title", "source", "chars", "sections", "sentences", "tokens",
-    "entities", "events", "status", "error",
+    "doc_id",
+    "title",
+    "source",
+    "chars",
+    "sections",
+    "sentences",
+    "tokens",
+    "entities",
+    "events",
+    "status",
+    "error",
 ]
 SECTION_COLUMNS = ["doc_id", "section_index", "title", "start", "end", "sentences", "kind"]
 SENTENCE_COLUMNS = ["doc_id", "sentence_index", "section", "start", "end", "text", "section_index"]
 ENTITY_COLUMNS = [
-    "doc_id", "entity_id", "type", "text", "start", "end", "norm", "affiliation",
-    "sentence_index", "source", "confidence",
+    "doc_id",
+    "entity_id",
+    "type",
+    "text",
+    "start",
+    "end",
+    "norm",
+    "affiliation",
+    "sentence_index",
+    "source",
+    "confidence",
 ]
 DATE_COLUMNS = [
-    "doc_id", "entity_id", "text", "start", "end", "value", "start_date", "end_date",
-    "granularity", "sentence_index", "source",
+    "doc_id",
+    "entity_id",
+    "text",
+    "start",
+    "end",
+    "value",
+    "start_date",
+    "end_date",
+    "granularity",
+    "sentence_index",
+    "source",
 ]
 EVENT_COLUMNS = [
-    "doc_id", "event_id", "event_type", "cameo_code", "trigger_text", "trigger_start",
-    "trigger_end", "actor1_text", "actor1_type", "actor1_country", "actor1_start", "actor1_end",
-    "actor2_text", "actor2_type", "actor2_country", "actor2_start", "actor2_end", "time_text",
-    "time_value", "place_text", "place_country", "place_start", "place_end", "value_text",
-    "value_amount", "value_unit", "sector", "negated", "speculated", "sentence_index",
-    "sentence_text", "source", "confidence",
+    "doc_id",
+    "event_id",
+    "event_type",
+    "cameo_code",
+    "trigger_text",
+    "trigger_start",
+    "trigger_end",
+    "actor1_text",
+    "actor1_type",
+    "actor1_country",
+    "actor1_start",
+    "actor1_end",
+    "actor2_text",
+    "actor2_type",
+    "actor2_country",
+    "actor2_start",
+    "actor2_end",
+    "time_text",
+    "time_value",
+    "place_text",
+    "place_country",
+    "place_start",
+    "place_end",
+    "value_text",
+    "value_amount",
+    "value_unit",
+    "sector",
+    "negated",
+    "speculated",
+    "sentence_index",
+    "sentence_text",
+    "source",
+    "confidence",
 ]
 TABLE_COLUMNS: dict[str, list[str]] = {
     "documents": DOCUMENT_COLUMNS,
@@ -93,9 +147,9 @@ def table_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
             "start": sec.start,
             "end": sec.end,
             "sentences": per_section[sec.index],
-            "kind": "lead" if sec.index == 0 else (
-                "references" if is_reference_section(sec.title) else "body"
-            ),
+            "kind": "lead"
+            if sec.index == 0
+            else ("references" if is_reference_section(sec.title) else "body"),
         }
         for sec in analysis.sections
     ]

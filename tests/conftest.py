@@ -19,7 +19,9 @@ requires_shared = pytest.mark.skipif(
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
-        pytest.skip(f"needs the read-only ../shared data beside the project ({SHARED_DIR} is absent)")
+        pytest.skip(
+            f"needs the read-only ../shared data beside the project ({SHARED_DIR} is absent)"
+        )
     return SHARED_DIR
 
 
