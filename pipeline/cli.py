@@ -118,5 +118,24 @@ def run(
     sys.exit(1 if summary.failed else 0)
 
 
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def validate(directory: Path) -> None:
+    """Check brat annotations in DIRECTORY against the guidelines and annotation.conf.
+
+    Offsets against the text, types and roles against DIRECTORY/annotation.conf (else the
+    packaged copy), required normalisations (ISO 3166, TIMEX3, MONEY, QTY), attribute
+    values, overlapping mentions and dangling ids. One `file:line: message` per problem;
+    exit code 1 when there is any.
+    """
+    from .brat import validate_directory
+
+    problems, checked = validate_directory(directory)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"{checked} documents checked, {len(problems)} problems", err=True)
+    sys.exit(1 if problems else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
