@@ -147,7 +147,7 @@ class AnnotationConf:
     entities: set[str] = field(default_factory=set)
     relations: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
     events: dict[str, dict[str, RoleSpec]] = field(default_factory=dict)
-    # attribute -> (allowed target types or {"<EVENT>"}/{"<ENTITY>"}, allowed values; empty = binary)
+    # attribute -> (allowed target types or <EVENT>/<ENTITY>, allowed values; none = yes/no)
     attributes: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
     path: str = ""
 
@@ -181,8 +181,12 @@ def parse_conf(text: str, path: str = "") -> AnnotationConf:
                 role, _, types = spec.partition(":")
                 mark = role[-1] if role[-1:] in "?*+" else ""
                 role = role.rstrip("?*+")
-                roles[role] = RoleSpec(role, frozenset(types.split("|")), mark in "?*" and mark != "",
-                                       mark in "*+" and mark != "")
+                roles[role] = RoleSpec(
+                    role,
+                    frozenset(types.split("|")),
+                    mark in "?*" and mark != "",
+                    mark in "*+" and mark != "",
+                )
             conf.events[name] = roles
         elif section == "attributes":
             targets: frozenset[str] = frozenset()
@@ -247,26 +251,34 @@ def parse_ann(text: str, ann: str, *, doc_id: str = "", path: str = "") -> BratD
                 args = [tuple(p.split(":", 1)) for p in parts[1:]]
                 if not trig or any(len(a) != 2 or not a[0] or not a[1] for a in args):
                     raise ValueError("expected 'TYPE:Tn Role:Tn ...'")
-                doc.events[ident] = BratEvent(ident, etype, trig, [(a[0], a[1]) for a in args], lineno)
+                doc.events[ident] = BratEvent(
+                    ident, etype, trig, [(a[0], a[1]) for a in args], lineno
+                )
             elif kind == "R":
                 parts = fields[1].split()
                 args = [tuple(p.split(":", 1)) for p in parts[1:]]
                 if len(parts) < 3 or any(len(a) != 2 or not a[1] for a in args):
                     raise ValueError("expected 'Type Arg1:Tn Arg2:Tn'")
-                doc.relations[ident] = BratRelation(ident, parts[0], [(a[0], a[1]) for a in args], lineno)
+                doc.relations[ident] = BratRelation(
+                    ident, parts[0], [(a[0], a[1]) for a in args], lineno
+                )
             elif kind in "AM":
                 parts = fields[1].split()
                 if len(parts) not in (2, 3):
                     raise ValueError("expected 'Name Target [Value]'")
                 doc.attributes.append(
-                    BratAttribute(ident, parts[0], parts[1], parts[2] if len(parts) == 3 else "", lineno)
+                    BratAttribute(
+                        ident, parts[0], parts[1], parts[2] if len(parts) == 3 else "", lineno
+                    )
                 )
             elif kind == "N":
                 parts = fields[1].split()
                 if len(parts) != 3 or ":" not in parts[2]:
                     raise ValueError("expected 'Reference Tn DB:ID'")
                 doc.norms.append(
-                    BratNorm(ident, parts[1], parts[2], fields[2] if len(fields) > 2 else "", lineno)
+                    BratNorm(
+                        ident, parts[1], parts[2], fields[2] if len(fields) > 2 else "", lineno
+                    )
                 )
             elif kind == "*":
                 bad(lineno, "equivalence ('*') lines are not part of this schema")
@@ -302,7 +314,9 @@ def read_document(ann_path: Path, *, display: str | None = None) -> BratDocument
     return parse_ann(text, ann, doc_id=ann_path.stem, path=shown)
 
 
-def read_directory(directory: Path, doc_ids: Iterable[str] | None = None) -> dict[str, BratDocument]:
+def read_directory(
+    directory: Path, doc_ids: Iterable[str] | None = None
+) -> dict[str, BratDocument]:
     """All brat documents in a folder (doc id = file stem), optionally only `doc_ids`."""
     wanted = set(doc_ids) if doc_ids is not None else None
     docs = {}
@@ -364,7 +378,10 @@ def timex_problem(value: str) -> str:
         return f"TIMEX3 value {value!r} has more than one '/'"
     shapes = [_timex_shape(p) for p in parts]
     if None in shapes:
-        return f"TIMEX3 value {value!r} is not YYYY, YYYY-MM, YYYY-MM-DD, YYYX, YYXX or a range of them"
+        return (
+            f"TIMEX3 value {value!r} is not YYYY, YYYY-MM, YYYY-MM-DD, YYYX, YYXX "
+            "or a range of them"
+        )
     if len(parts) == 2:
         if shapes[0] != shapes[1]:
             return f"TIMEX3 range {value!r} mixes precisions"
@@ -387,7 +404,9 @@ def norm_problem(entity_type: str, ref: str) -> str:
         return timex_problem(value)
     amount, _, unit = value.partition(":")
     if not _AMOUNT.fullmatch(amount):
-        return f"{db} amount {amount!r} is not a plain number (digits and an optional decimal point)"
+        return (
+            f"{db} amount {amount!r} is not a plain number (digits and an optional decimal point)"
+        )
     if db == "MONEY" and not currency_code_ok(unit):
         return f"unknown ISO 4217 currency code {unit!r}"
     if db == "QTY" and unit not in QTY_UNITS:
@@ -421,7 +440,10 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
         else:
             got = " ".join(text[a:b] for a, b in t.fragments)
             if got != t.text:
-                bad(t.line, f"{t.id}: text at {t.start}-{t.end} is {got!r}, the line says {t.text!r}")
+                bad(
+                    t.line,
+                    f"{t.id}: text at {t.start}-{t.end} is {got!r}, the line says {t.text!r}",
+                )
                 continue
             if got != got.strip():
                 bad(t.line, f"{t.id}: span {got!r} starts or ends with whitespace")
@@ -459,8 +481,11 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
             if rspec is None:
                 bad(e.line, f"{e.id}: role {role} is not allowed for {e.type}")
             elif arg.type not in rspec.types:
-                bad(e.line, f"{e.id}: {role}:{target} is a {arg.type}; {role} takes "
-                            f"{'|'.join(sorted(rspec.types))}")
+                bad(
+                    e.line,
+                    f"{e.id}: {role}:{target} is a {arg.type}; {role} takes "
+                    f"{'|'.join(sorted(rspec.types))}",
+                )
         if spec is not None:
             for role, n in roles.items():
                 if n > 1 and role in spec and not spec[role].multiple:
@@ -479,14 +504,20 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
             continue
         names = [n for n, _ in r.args]
         if sorted(names) != sorted(spec):
-            bad(r.line, f"{r.id}: {r.type} needs arguments {', '.join(spec)}, got {', '.join(names)}")
+            bad(
+                r.line,
+                f"{r.id}: {r.type} needs arguments {', '.join(spec)}, got {', '.join(names)}",
+            )
         for name, target in r.args:
             arg = doc.spans.get(target)
             if arg is None:
                 bad(r.line, f"{r.id}: {name} points at {target}, which does not exist")
             elif name in spec and arg.type not in spec[name]:
-                bad(r.line, f"{r.id}: {name}:{target} is a {arg.type}; {name} takes "
-                            f"{'|'.join(sorted(spec[name]))}")
+                bad(
+                    r.line,
+                    f"{r.id}: {name}:{target} is a {arg.type}; {name} takes "
+                    f"{'|'.join(sorted(spec[name]))}",
+                )
 
     seen_attr: dict[tuple[str, str], int] = {}
     for a in doc.attributes:
@@ -496,7 +527,10 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
             continue
         targets, values = spec_a
         if (a.target, a.name) in seen_attr:
-            bad(a.line, f"{a.id}: {a.name} on {a.target} already set on line {seen_attr[a.target, a.name]}")
+            bad(
+                a.line,
+                f"{a.id}: {a.name} on {a.target} already set on line {seen_attr[a.target, a.name]}",
+            )
         seen_attr[a.target, a.name] = a.line
         if a.target in doc.events:
             ttype, is_event = doc.events[a.target].type, True
@@ -512,7 +546,9 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
             or "<ANY>" in targets
         )
         if not allowed:
-            bad(a.line, f"{a.id}: {a.name} cannot be set on a {ttype} ({'|'.join(sorted(targets))})")
+            bad(
+                a.line, f"{a.id}: {a.name} cannot be set on a {ttype} ({'|'.join(sorted(targets))})"
+            )
         if values and a.value not in values:
             bad(a.line, f"{a.id}: {a.name} value {a.value!r} is not one of {'|'.join(values)}")
         elif not values and a.value:
@@ -532,7 +568,10 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
         if t.type in NORM_PREFIX:
             got = norms_by_target.get(t.id, [])
             if not got:
-                bad(t.line, f"{t.id}: {t.type} {t.text!r} has no {NORM_PREFIX[t.type]}: normalisation")
+                bad(
+                    t.line,
+                    f"{t.id}: {t.type} {t.text!r} has no {NORM_PREFIX[t.type]}: normalisation",
+                )
             elif len(got) > 1:
                 bad(got[1].line, f"{got[1].id}: {t.id} already normalised on line {got[0].line}")
     out.sort(key=lambda p: p.line)
@@ -544,13 +583,18 @@ def _overlaps(doc: BratDocument) -> list[Problem]:
     spans = sorted(doc.spans.values(), key=lambda t: (t.start, t.end))
     out = []
     for i, a in enumerate(spans):
-        for b in spans[i + 1:]:
+        for b in spans[i + 1 :]:
             if b.start >= a.end:
                 break
             first, second = sorted((a, b), key=lambda t: t.line)
-            out.append(Problem(doc.ann_path, second.line,
-                               f"{second.id} {second.type} {second.text!r} overlaps "
-                               f"{first.id} {first.type} {first.text!r}"))
+            out.append(
+                Problem(
+                    doc.ann_path,
+                    second.line,
+                    f"{second.id} {second.type} {second.text!r} overlaps "
+                    f"{first.id} {first.type} {first.text!r}",
+                )
+            )
     return out
 
 
@@ -626,8 +670,10 @@ def format_ann(mentions: list[WMention], events: list[WEvent]) -> str:
         else:
             tid = f"T{len(ids) + len(trigger_ids) + 1}"
             trigger_ids[tkey] = tid
-            lines.append(f"{tid}\t{e.event_type} {e.trigger.start} {e.trigger.end}\t"
-                         f"{_clean_field(e.trigger.text)}")
+            lines.append(
+                f"{tid}\t{e.event_type} {e.trigger.start} {e.trigger.end}\t"
+                f"{_clean_field(e.trigger.text)}"
+            )
         args = " ".join(f"{role}:{add_t(m)}" for role, m in e.args.items())
         e_lines.append(f"E{i}\t{e.event_type}:{tid}" + (f" {args}" if args else ""))
         for name, on in (("Negated", e.negated), ("Speculated", e.speculated)):
@@ -655,21 +701,29 @@ def format_ann(mentions: list[WMention], events: list[WEvent]) -> str:
     for m in ordered:
         if m.norm:
             n += 1
-            lines.append(f"N{n}\tReference {ids[(m.start, m.end, m.label)]} {m.norm}\t"
-                         f"{_clean_field(m.text)}")
+            lines.append(
+                f"N{n}\tReference {ids[(m.start, m.end, m.label)]} {m.norm}\t{_clean_field(m.text)}"
+            )
     lines.extend(notes)
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def analysis_to_ann(analysis: Analysis) -> str:
     """A processed document's predictions as brat standoff."""
+
     def w(s) -> WMention:
         return WMention(s.label, s.start, s.end, s.text, s.norm, s.affiliation)
 
     mentions = [w(s) for s in analysis.mentions]
     events = [
-        WEvent(e.event_type, w(e.trigger), {r: w(m) for r, m in e.args.items()},
-               e.negated, e.speculated, e.sector)
+        WEvent(
+            e.event_type,
+            w(e.trigger),
+            {r: w(m) for r, m in e.args.items()},
+            e.negated,
+            e.speculated,
+            e.sector,
+        )
         for e in analysis.events
     ]
     return format_ann(mentions, events)
@@ -683,8 +737,14 @@ def tables_to_ann(text: str, entities: list[dict], events: list[dict]) -> str:
     that text (and value) nearest the trigger.
     """
     mentions = [
-        WMention(str(r["type"]), int(r["start"]), int(r["end"]), str(r["text"]),
-                 str(r.get("norm") or ""), str(r.get("affiliation") or ""))
+        WMention(
+            str(r["type"]),
+            int(r["start"]),
+            int(r["end"]),
+            str(r["text"]),
+            str(r.get("norm") or ""),
+            str(r.get("affiliation") or ""),
+        )
         for r in entities
     ]
     by_offsets = {(m.start, m.end): m for m in mentions}
@@ -698,9 +758,10 @@ def tables_to_ann(text: str, entities: list[dict], events: list[dict]) -> str:
             if _present(start) and _present(end):
                 m = by_offsets.get((int(start), int(end)))
                 if m is None:
-                    label = str(r.get(f"{col}_type") or "") or ("COUNTRY" if r.get(f"{col}_country")
-                                                                 else "LOC")
-                    m = WMention(label, int(start), int(end), text[int(start):int(end)])
+                    label = str(r.get(f"{col}_type") or "") or (
+                        "COUNTRY" if r.get(f"{col}_country") else "LOC"
+                    )
+                    m = WMention(label, int(start), int(end), text[int(start) : int(end)])
                 args[role] = m
         for role, label_set, want_text in (
             ("Time", ("DATE",), r.get("time_text")),
@@ -711,8 +772,14 @@ def tables_to_ann(text: str, entities: list[dict], events: list[dict]) -> str:
                 if cands:
                     args[role] = min(cands, key=lambda m: abs(m.start - tstart))
         out_events.append(
-            WEvent(trig.label, trig, args, bool(r.get("negated") is True),
-                   bool(r.get("speculated") is True), str(r.get("sector") or ""))
+            WEvent(
+                trig.label,
+                trig,
+                args,
+                bool(r.get("negated") is True),
+                bool(r.get("speculated") is True),
+                str(r.get("sector") or ""),
+            )
         )
     return format_ann(mentions, out_events)
 
@@ -725,7 +792,19 @@ def _present(v: object) -> bool:
 
 
 __all__ = [
-    "ENTITY_TYPES", "VALUE_TYPES", "AnnotationConf", "BratDocument", "Problem", "analysis_to_ann",
-    "format_ann", "load_conf", "norm_problem", "parse_ann", "read_directory", "read_document",
-    "tables_to_ann", "validate_directory", "validate_document",
+    "ENTITY_TYPES",
+    "VALUE_TYPES",
+    "AnnotationConf",
+    "BratDocument",
+    "Problem",
+    "analysis_to_ann",
+    "format_ann",
+    "load_conf",
+    "norm_problem",
+    "parse_ann",
+    "read_directory",
+    "read_document",
+    "tables_to_ann",
+    "validate_directory",
+    "validate_document",
 ]

@@ -137,5 +137,164 @@ def validate(directory: Path) -> None:
     sys.exit(1 if problems else 0)
 
 
+def _thresholds(values: tuple[str, ...]) -> list[tuple[str, float]]:
+    out = []
+    for item in values:
+        key, sep, num = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            out.append((key.strip(), float(num)))
+        except ValueError:
+            raise click.BadParameter(f"expected KEY=VALUE, e.g. events.f1=0.5, got {item!r}",
+                                     param_hint="--min-f1") from None
+    return out
+
+
+@main.command("eval")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["test", "dev", "all"]), default="all",
+              show_default=True, help="Documents of GOLD_DIR/split.json to score (all if absent).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write report.json, report.md, report.html and errors.csv here.")
+@click.option("--stages", "stages", is_flag=False, flag_value="all", default=None,
+              metavar="[LIST]",
+              help="Also run the pipeline on the gold texts per stage (rule, model, both, "
+                   "baseline-dates, baseline-gazetteer; default all) and compare them.")
+@click.option("--min-f1", "min_f1", multiple=True, metavar="KEY=VALUE",
+              help="Fail (exit 1) when a report value is below VALUE, e.g. events.f1=0.4 or "
+                   "entities.micro.strict=0.6 (repeatable).")
+@click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also rewrite this README's '## Accuracy' section from the report.")
+def eval_cmd(
+    paths: tuple[Path, ...],
+    split: str,
+    out_dir: Path | None,
+    stages: str | None,
+    min_f1: tuple[str, ...],
+    readme: Path | None,
+) -> None:
+    """Score a run against brat gold: bnevents eval [RUN_DIR] GOLD_DIR.
+
+    RUN_DIR is the --out folder of `bnevents run`; GOLD_DIR holds .txt/.ann pairs
+    (doc id = file stem). RUN_DIR may be left out with --stages: the pipeline then runs
+    on the gold texts itself and the merged stage is the main result. Documents that
+    failed in the run count as all missed. Exit code 1 when a --min-f1 floor is missed.
+    """
+    from .evaluate import STAGE_NAMES, evaluate_run, load_gold, lookup, run_stages
+    from .readers import InputError
+    from .report import render_markdown, update_readme, write_report
+
+    if len(paths) > 2 or (len(paths) == 1 and stages is None):
+        raise click.UsageError("give RUN_DIR GOLD_DIR, or GOLD_DIR alone with --stages")
+    run_dir, gold_dir = (paths[0], paths[1]) if len(paths) == 2 else (None, paths[0])
+    floors = _thresholds(min_f1)
+    stage_list: tuple[str, ...] = ()
+    if stages is not None:
+        stage_list = STAGE_NAMES if stages == "all" else tuple(
+            s.strip() for s in stages.split(",") if s.strip())
+        bad = [s for s in stage_list if s not in STAGE_NAMES]
+        if bad or not stage_list:
+            raise click.BadParameter(f"choose from {', '.join(STAGE_NAMES)}, got {stages!r}",
+                                     param_hint="--stages")
+        if run_dir is None and "both" not in stage_list:
+            stage_list = ("both", *stage_list)
+    try:
+        gold_docs = load_gold(gold_dir, split)
+    except (ValueError, InputError) as exc:
+        raise click.UsageError(str(exc)) from None
+    if not gold_docs:
+        raise click.UsageError(f"{gold_dir}: no .ann files for split {split!r}")
+    stage_results = run_stages(gold_docs, stage_list) if stage_list else {}
+    if run_dir is not None:
+        try:
+            evaluation = evaluate_run(run_dir, gold_docs)
+        except FileNotFoundError as exc:
+            raise click.UsageError(str(exc)) from None
+        report, errors = evaluation.report, evaluation.errors
+    else:
+        report, errors = stage_results["both"]["report"], stage_results["both"]["errors"]
+    report = {
+        "meta": {"run_dir": str(run_dir) if run_dir else "(pipeline run on the gold texts)",
+                 "gold_dir": str(gold_dir), "split": split, "documents": sorted(gold_docs)},
+        **report,
+    }
+    if stage_results:
+        report["stages"] = {"results": {
+            name: {"description": r["description"], "headline": r["headline"]}
+            for name, r in stage_results.items()
+        }}
+    for floor_key, _ in floors:
+        try:
+            lookup(report, floor_key)
+        except KeyError:
+            raise click.BadParameter(f"no number at {floor_key!r} in the report",
+                                     param_hint="--min-f1") from None
+    if out_dir is not None:
+        paths_written = write_report(report, errors, out_dir)
+        click.echo(f"report: {paths_written['html']} (+ report.json, report.md, errors.csv)",
+                   err=True)
+    md = render_markdown(report)
+    if readme is not None:
+        update_readme(readme, md)
+    docs = report["documents"]
+    ents = report["entities"]["micro"]
+    click.echo(
+        f"documents: {docs['gold']} gold, {docs['failed']} failed, {docs['missing']} missing; "
+        f"entities strict F1 {ents['strict']['f1']:.3f}, partial {ents['partial']['f1']:.3f}; "
+        f"date value acc. {report['dates']['value_accuracy']:.3f}; "
+        f"events F1 {report['events']['f1']:.3f}; arguments F1 {report['arguments']['f1']:.3f}"
+    )
+    for name, r in stage_results.items():
+        head = r["headline"]
+        keys = ("entities.micro.strict", "dates.value_accuracy", "events.f1", "arguments.f1")
+        shown = ", ".join(f"{k} {head[k]:.3f}" for k in keys if head.get(k) is not None)
+        click.echo(f"  stage {name}: {shown or 'n/a'}")
+    missed = [(k, v, lookup(report, k)) for k, v in floors if lookup(report, k) < v]
+    for key, want, got in missed:
+        click.echo(f"threshold missed: {key} = {got:.4f} < {want:g}", err=True)
+    sys.exit(1 if missed else 0)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", default="csv", show_default=True,
+              help="Comma-separated: csv, jsonl, parquet, brat.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: RUN_DIR itself; brat goes to OUT/brat/).")
+@click.option("--excel", is_flag=True,
+              help="Write CSV with a UTF-8 BOM so spreadsheets show Bengali.")
+@click.option("--texts", "texts_dir",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="brat: read document texts from DIR/<doc_id>.txt instead of the run's sources.")
+def export(run_dir: Path, fmt: str, out_dir: Path | None, excel: bool,
+           texts_dir: Path | None) -> None:
+    """Convert a run's tables to other formats, or write one brat .ann (+ .txt) per document.
+
+    brat needs each document's text: it is read again from the input named in the run's
+    documents table (`source`), or from --texts DIR. Exit code 1 when a document had to be
+    skipped.
+    """
+    from .export import EXPORT_FORMATS, export_run
+    from .readers import InputError
+
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    bad = [f for f in formats if f not in EXPORT_FORMATS]
+    if bad or not formats:
+        raise click.BadParameter(f"choose from {', '.join(EXPORT_FORMATS)}, got {fmt!r}",
+                                 param_hint="--format")
+    try:
+        summary = export_run(run_dir, out_dir or run_dir, formats, excel=excel,
+                             texts_dir=texts_dir)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    for doc_id, reason in summary.skipped:
+        click.echo(f"skipped {doc_id}: {reason}", err=True)
+    brat = f", {summary.brat_documents} brat documents" if "brat" in formats else ""
+    click.echo(f"exported {len(summary.files)} files{brat} to {out_dir or run_dir}", err=True)
+    sys.exit(1 if summary.skipped else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,149 @@
+"""`bnevents export`: convert an existing run's tables to other formats, or to brat.
+
+Table formats (csv, jsonl, parquet) are rewritten with the run's own TableSink, so
+columns, dtypes and the Excel BOM option are the same as `bnevents run` writes.
+
+brat needs each document's raw text beside its `.ann` (offsets index into it). The text
+comes from `--texts DIR` (DIR/<doc_id>.txt) when given, otherwise from the input the run
+read, found through documents.<fmt> `source` (a .txt path, `file.jsonl:LINE` or
+`dump.xml#page=...`): that input is read again with the run's own readers, so the text is
+exactly what the run saw. A document whose text cannot be found, or whose length differs
+from the run's `chars`, is skipped and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .brat import tables_to_ann
+from .output import FORMATS, TableSink, read_table
+from .readers import InputError, decode_utf8, read_documents
+from .tables import TABLE_COLUMNS
+
+EXPORT_FORMATS = (*FORMATS, "brat")
+_SOURCE_SUFFIX = re.compile(r"(?::\d+|#page=.*)$")
+
+
+@dataclass
+class ExportSummary:
+    files: list[Path] = field(default_factory=list)
+    brat_documents: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, reason)
+
+
+def load_run(run_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a run folder, from parquet, jsonl or csv (first found, in that order)."""
+    out: dict[str, pd.DataFrame] = {}
+    for name in TABLE_COLUMNS:
+        for fmt in ("parquet", "jsonl", "csv"):
+            path = run_dir / f"{name}.{fmt}"
+            if path.is_file():
+                out[name] = read_table(path)
+                break
+    if "documents" not in out:
+        raise InputError(
+            f"{run_dir}: no documents.csv/.jsonl/.parquet (not a `bnevents run` folder?)"
+        )
+    return out
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return df.astype(object).where(df.notna(), None).to_dict(orient="records")
+
+
+def safe_name(doc_id: str) -> str:
+    """A file name for a doc id (ids from JSONL or dumps may hold '/' or ':')."""
+    return re.sub(r"[^\w.\-]+", "_", doc_id).strip("._") or "doc"
+
+
+def find_texts(documents: pd.DataFrame, texts_dir: Path | None) -> dict[str, str]:
+    """doc_id -> raw text, from --texts or by re-reading each document's source."""
+    wanted = [str(d) for d in documents["doc_id"]]
+    texts: dict[str, str] = {}
+    if texts_dir is not None:
+        for doc_id in wanted:
+            for name in (doc_id, safe_name(doc_id)):
+                path = texts_dir / f"{name}.txt"
+                if path.is_file():
+                    texts[doc_id] = decode_utf8(path.read_bytes())
+                    break
+        return texts
+    by_source: dict[Path, set[str]] = defaultdict(set)
+    for doc_id, source in zip(documents["doc_id"], documents["source"], strict=True):
+        path = Path(_SOURCE_SUFFIX.sub("", str(source)))
+        if str(source) and path.exists():
+            by_source[path].add(str(doc_id))
+    for path, ids in by_source.items():
+        try:
+            for item in read_documents(path, relations_only=False):
+                text = getattr(item, "text", None)
+                if item.doc_id in ids and text is not None:
+                    texts[item.doc_id] = text
+        except InputError:
+            continue
+    return texts
+
+
+def export_run(
+    run_dir: Path,
+    out_dir: Path,
+    formats: list[str],
+    *,
+    excel: bool = False,
+    texts_dir: Path | None = None,
+) -> ExportSummary:
+    tables = load_run(run_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = ExportSummary()
+    for fmt in formats:
+        if fmt == "brat":
+            continue
+        for name, df in tables.items():
+            sink = TableSink(out_dir, name, fmt, excel=excel)
+            try:
+                sink.write(_records(df))
+                summary.files.append(sink.commit())
+            except BaseException:
+                sink.abort()
+                raise
+    if "brat" in formats:
+        _export_brat(tables, out_dir / "brat", texts_dir, summary)
+    return summary
+
+
+def _export_brat(
+    tables: dict[str, pd.DataFrame], out: Path, texts_dir: Path | None, summary: ExportSummary
+) -> None:
+    docs = tables["documents"]
+    texts = find_texts(docs, texts_dir)
+    ents = tables.get("entities", pd.DataFrame(columns=TABLE_COLUMNS["entities"]))
+    evs = tables.get("events", pd.DataFrame(columns=TABLE_COLUMNS["events"]))
+    ent_by_doc = {k: _records(g) for k, g in ents.groupby("doc_id", sort=False)}
+    ev_by_doc = {k: _records(g) for k, g in evs.groupby("doc_id", sort=False)}
+    out.mkdir(parents=True, exist_ok=True)
+    for row in _records(docs):
+        doc_id = str(row["doc_id"])
+        if row.get("status") not in (None, "", "ok"):
+            summary.skipped.append((doc_id, f"status {row['status']} in the run"))
+            continue
+        text = texts.get(doc_id)
+        if text is None:
+            summary.skipped.append((doc_id, f"text not found (source {row.get('source')!r}; "
+                                            "give --texts DIR)"))
+            continue
+        if row.get("chars") is not None and int(row["chars"]) != len(text):
+            summary.skipped.append((doc_id, f"text has {len(text)} characters, the run saw "
+                                            f"{row['chars']}"))
+            continue
+        ann = tables_to_ann(text, ent_by_doc.get(doc_id, []), ev_by_doc.get(doc_id, []))
+        name = safe_name(doc_id)
+        # raw bytes: keep CRLF and a BOM exactly, so the offsets stay valid in brat
+        (out / f"{name}.txt").write_bytes(text.encode("utf-8"))
+        (out / f"{name}.ann").write_bytes(ann.encode("utf-8"))
+        summary.files.append(out / f"{name}.ann")
+        summary.brat_documents += 1
