@@ -1,9 +1,944 @@
-"""Stage 5: CAMEO-aligned events from triggers and the sentence's mentions. Placeholder."""
+"""Stage 5: CAMEO-aligned events from trigger words and the sentence's mentions.
+
+Rules, not a model (there are only a few dozen annotated articles). Per sentence:
+
+1. Triggers: token lookup in a precompiled lexicon (resources/events_triggers.yaml: forms with
+   their Bengali endings, multi-token phrases, compounds, and context conditions). A trigger inside
+   a mention, or an anaphoric back-reference ("এই যুদ্ধ", sentence-initial "বৈঠকে,"), is no event;
+   two triggers of one type close together in one clause name one event ("চুক্তি স্বাক্ষরিত হয়").
+2. Clauses: Bengali is SOV, so a finite verb followed by a comma or conjunction, or a conditional
+   converb (করলে, হলেও), closes a clause (resources/events_clauses.yaml). Arguments come from the
+   trigger's clause first, then from the sentence.
+3. Actors: COUNTRY / PERSON / ORG mentions and implicit actors ("দুই দেশ", "দেশটির"), each with a
+   case read from its ending or the postposition after it (resources/events_actors.yaml). Role
+   rules per type use the case: a host is locative ("মালয়েশিয়াতে") or named before সফর, an embassy's
+   sender is genitive, a complainant is nominative. A PERSON/ORG stands for its `affiliation`
+   country. With three or more parties only the article's two states are kept (§7), and a
+   bilateral event with one named side gets the article's other state.
+4. Time / Place / Value: the clause's nearest DATE (else the sentence's preceding one, else one
+   inherited through an anaphor from the previous sentence, never after এরপর), a locative LOC, the
+   nearest MONEY (else QUANTITY).
+5. Attributes: Negated / Speculated from cues between the trigger and its clause end
+   (resources/events_cues.yaml); Sector from the nearest keyword (resources/events_sectors.yaml).
+
+Confidence is a documented heuristic, not a probability: the trigger entry's base confidence,
++0.1 when both actors are named in the clause, -0.1 when actors had to come from the rest of the
+sentence or an earlier event, -0.15 when the article's pair filled an actor (see `_confidence`).
+
+Why hand-written matching instead of spaCy's Matcher: the patterns are single tokens with
+endings plus a few context words; a dict lookup per token is simpler and several times faster
+than building a spaCy Doc per sentence, which the >1,000 sentences/s budget cares about.
+"""
 
 from __future__ import annotations
 
-from .model import Analysis, Event
+import bisect
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .config import load_yaml
+from .model import Analysis, Event, Sentence, Span
+from .normalise import normalise_text_plain
+
+ACTOR_LABELS = ("COUNTRY", "PERSON", "ORG")
+# types whose two actors are interchangeable (resources/event_types.yaml `ordered: false`)
+_EVENT_TYPES: dict = load_yaml("event_types.yaml")
+# event types whose schema has a Value / Place role (annotation.conf)
+VALUE_TYPES = frozenset({"AGREEMENT", "TRADE", "INVESTMENT", "AID", "COOPERATION"})
+NO_PLACE_TYPES = frozenset({"TRADE"})
+SECTOR_TYPES = frozenset({"AGREEMENT", "COOPERATION", "INVESTMENT"})
+# a bilateral event with one named side gets the article's other state (gold practice: §7 and
+# the annotated articles); a visit or an embassy names its host only when the clause does (§7)
+PARTNER_FILL = frozenset(
+    {"RELATIONS_ESTABLISHED", "RELATIONS_SEVERED", "MEETING", "AGREEMENT", "TRADE", "INVESTMENT",
+     "AID", "COOPERATION", "DISPUTE", "CONFLICT"}
+)
+# with no actor anywhere in the sentence these still concern the article's pair
+# ("বৈঠকে বিরোধ মীমাংসা"); a war, visit, embassy or project needs a named side
+PAIR_FILL = frozenset(
+    {"RELATIONS_ESTABLISHED", "RELATIONS_SEVERED", "MEETING", "AGREEMENT", "TRADE",
+     "COOPERATION", "DISPUTE"}
+)
+_KIND_RANK = {"PERSON": 0, "ORG": 1, "COUNTRY": 2, "PAIR": 3}
+
+
+def _norm(s: str) -> str:
+    return normalise_text_plain(s).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# resources
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A set of word forms: exact forms plus prefixes (a form written "stem*")."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, forms: Iterable[str] | None) -> Cue:
+        exact, prefixes = set(), []
+        for f in forms or ():
+            f = _norm(str(f))
+            if f.endswith("*"):
+                prefixes.append(f[:-1])
+            elif f:
+                exact.add(f)
+        return cls(frozenset(exact), tuple(prefixes))
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.prefixes)
+
+    def hit(self, word: str) -> bool:
+        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One trigger lexicon entry (see the header of events_triggers.yaml)."""
+
+    event_type: str
+    rank: int
+    confidence: float
+    after: Cue
+    after_within: int
+    before: Cue
+    before_within: int
+    near: Cue
+    near_within: int
+    block_after: Cue
+    block_before: Cue
+    min_actors: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    # last token form -> [(entry, preceding phrase tokens)]
+    index: dict[str, list[tuple[Entry, tuple[str, ...]]]]
+    # compound endings: form -> entries (checked with str.endswith on longer tokens)
+    compound: dict[str, list[Entry]]
+    compound_tuple: tuple[str, ...]
+    never: frozenset[str]
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    data = load_yaml("events_triggers.yaml")
+    suffix_sets = {k: [_norm(s) for s in v] for k, v in data["suffixes"].items()}
+    index: dict[str, list[tuple[Entry, tuple[str, ...]]]] = {}
+    compound: dict[str, list[Entry]] = {}
+    never: set[str] = set()
+    for etype, entries in data["types"].items():
+        for spec in entries:
+            entry = Entry(
+                event_type=etype,
+                rank=int(spec.get("rank", 1)),
+                confidence=float(spec.get("confidence", 0.7)),
+                after=Cue.of(spec.get("after")),
+                after_within=int(spec.get("after_within", 3)),
+                before=Cue.of(spec.get("before")),
+                before_within=int(spec.get("before_within", 3)),
+                near=Cue.of(spec.get("near")),
+                near_within=int(spec.get("near_within", 3)),
+                block_after=Cue.of(spec.get("block_after")),
+                block_before=Cue.of(spec.get("block_before")),
+                min_actors=int(spec.get("min_actors", 0)),
+            )
+            suffixes = suffix_sets[spec.get("suffixes", "noun")]
+            never.update(_norm(w) for w in spec.get("not", ()))
+            for word in spec["words"]:
+                parts = _norm(str(word)).split()
+                head, last = tuple(parts[:-1]), parts[-1]
+                for suf in suffixes:
+                    index.setdefault(last + suf, []).append((entry, head))
+                    if spec.get("compound") and not head:
+                        compound.setdefault(last + suf, []).append(entry)
+    return Lexicon(index, compound, tuple(sorted(compound, key=len, reverse=True)),
+                   frozenset(never))
+
+
+@dataclass(frozen=True)
+class Clauses:
+    finite: frozenset[str]
+    converbs: frozenset[str]
+    conjunctions: frozenset[str]
+    hard: frozenset[str]
+    continuation: tuple[tuple[str, ...], ...]
+    no_time: tuple[tuple[str, ...], ...]
+
+
+@functools.cache
+def clause_rules() -> Clauses:
+    d = load_yaml("events_clauses.yaml")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(_norm(w) for w in d[key])
+
+    def phrases(key: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(_norm(p).split()) for p in d[key])
+
+    return Clauses(words("finite_verbs"), words("converbs"), words("conjunctions"), words("hard"),
+                   phrases("time_continuation"), phrases("no_time"))
+
+
+@dataclass(frozen=True)
+class ActorCues:
+    pair_phrases: dict[str, tuple[str, ...]]  # last token (with ending) -> preceding tokens
+    one: frozenset[str]
+    anaphors: frozenset[str]
+    postpositions: dict[str, str]  # word -> role class
+    transparent: frozenset[str]
+    genitive_tokens: frozenset[str]
+    endings: tuple[tuple[str, str], ...]  # (ending, case), longest first
+
+
+@functools.cache
+def actor_cues() -> ActorCues:
+    d = load_yaml("events_actors.yaml")
+    noun_suffixes = [_norm(s) for s in load_yaml("events_triggers.yaml")["suffixes"]["noun"]]
+    pairs: dict[str, tuple[str, ...]] = {}
+    for p in d["implicit_pair"]:
+        parts = _norm(p).split()
+        for suf in noun_suffixes:
+            pairs.setdefault(parts[-1] + suf, tuple(parts[:-1]))
+    post = {}
+    for role, ws in d["postpositions"].items():
+        for w in ws:
+            post[_norm(w)] = role
+    endings = sorted(
+        ((_norm(e), case) for case, es in d["endings"].items() for e in es),
+        key=lambda x: -len(x[0]),
+    )
+    return ActorCues(
+        pairs, frozenset(_norm(w) for w in d["implicit_one"]),
+        frozenset(_norm(w) for w in d["anaphors"]), post,
+        frozenset(_norm(w) for w in d["transparent"]),
+        frozenset(_norm(w) for w in d["genitive_tokens"]), tuple(endings),
+    )
+
+
+@dataclass(frozen=True)
+class AttributeCues:
+    neg_after: Cue
+    neg_suffix: tuple[str, ...]
+    neg_call_off: Cue
+    neg_call_off_types: frozenset[str]
+    spec_after: Cue
+    spec_phrases: tuple[tuple[str, ...], ...]
+    spec_before: Cue
+    sector_default: dict[str, str]
+    sector_keywords: tuple[tuple[Cue, str], ...]
+
+
+@functools.cache
+def attribute_cues() -> AttributeCues:
+    c = load_yaml("events_cues.yaml")
+    s = load_yaml("events_sectors.yaml")
+    return AttributeCues(
+        Cue.of(c["negation"]["after"]),
+        tuple(_norm(x) for x in c["negation"]["suffix_after"]),
+        Cue.of(c["negation"]["call_off"]),
+        frozenset(c["negation"]["call_off_types"]),
+        Cue.of(c["speculation"]["after"]),
+        tuple(tuple(_norm(p).split()) for p in c["speculation"]["phrases"]),
+        Cue.of(c["speculation"]["before"]),
+        dict(s["default"]),
+        tuple((Cue.of(ws), sector) for sector, ws in s["keywords"].items()),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# per-document context
+# ---------------------------------------------------------------------------------------------
+
+
+def country_of(m: Span) -> str:
+    """ISO alpha-3 a mention stands for: a COUNTRY's code, a PERSON/ORG's affiliation."""
+    if m.label == "COUNTRY":
+        return m.norm.removeprefix("ISO3166:")
+    return m.affiliation or str(m.attrs.get("country", ""))
+
+
+def _actor_key(m: Span) -> str:
+    return country_of(m) or f"@{m.start}"
+
+
+@dataclass
+class Cand:
+    """An actor candidate in a sentence: a mention (or the article pair) with its case."""
+
+    tok: int  # first token index in the sentence
+    end: int  # last token index
+    key: str  # ISO code, or "@start" for an unaffiliated PERSON/ORG
+    kind: str  # COUNTRY | PERSON | ORG
+    case: str  # NOM GEN ACC LOC COM AGAINST ABL DAT BETWEEN EXCLUDE
+    span: Span
+    implicit: bool = False  # from "দুই দেশ" / "দেশটির": not named in the clause
+
+
+@dataclass
+class DocContext:
+    analysis: Analysis
+    pair: list[Span]  # the article's two states (first mentions), 0-2 items
+    by_sentence: dict[int, list[Span]]
+    bases: dict[str, list[str]]  # country code -> distinct surface forms in the document
+    first_country: dict[str, Span]
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def pair_keys(self) -> set[str]:
+        return {country_of(s) for s in self.pair}
+
+
+def _article_pair(analysis: Analysis, countries: list[Span]) -> list[Span]:
+    """The article's two states: countries of the title, else the lead's first two (§7)."""
+    if not countries:
+        return []
+    first: dict[str, Span] = {}
+    for m in countries:
+        first.setdefault(country_of(m), m)
+    title = analysis.doc.title
+    chosen: list[Span] = []
+    if title:
+        tnorm = _norm(title)
+        head = analysis.clean[: max(len(tnorm) + 20, 60)]
+        pos = head.find(tnorm[: max(1, len(tnorm) // 3)])
+        if pos >= 0:
+            for m in countries:
+                if pos <= m.cstart < pos + len(tnorm) + 4 and country_of(m) not in {
+                    country_of(c) for c in chosen
+                }:
+                    chosen.append(m)
+    if len(chosen) < 2:
+        lead_end = analysis.sections[1].cstart if len(analysis.sections) > 1 else len(
+            analysis.clean)
+        for m in countries:
+            if m.cstart >= lead_end and len(chosen) >= 1:
+                break
+            if country_of(m) not in {country_of(c) for c in chosen}:
+                chosen.append(m)
+            if len(chosen) == 2:
+                break
+    return [first[country_of(m)] for m in chosen[:2]]
+
+
+def _context(analysis: Analysis) -> DocContext:
+    by_sentence: dict[int, list[Span]] = {}
+    countries: list[Span] = []
+    bases: dict[str, set[str]] = {}
+    for m in sorted(analysis.mentions, key=lambda s: s.start):
+        if m.cstart < 0:
+            continue
+        si = m.sentence_index if m.sentence_index >= 0 else analysis.sentence_at(m.cstart)
+        if si < 0:
+            continue
+        by_sentence.setdefault(si, []).append(m)
+        if m.label == "COUNTRY" and m.norm:
+            countries.append(m)
+            bases.setdefault(country_of(m), set()).add(_norm(analysis.clean[m.cstart:m.cend]))
+    first: dict[str, Span] = {}
+    for m in countries:
+        first.setdefault(country_of(m), m)
+    return DocContext(
+        analysis, _article_pair(analysis, countries), by_sentence,
+        {k: sorted(v) for k, v in bases.items()}, first,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# clauses and triggers
+# ---------------------------------------------------------------------------------------------
+
+
+def clause_ids(words: list[str]) -> list[int]:
+    """Clause number of every token (see events_clauses.yaml for the rule)."""
+    rules = clause_rules()
+    ids = [0] * len(words)
+    cur = 0
+    for i, w in enumerate(words):
+        ids[i] = cur
+        if w in rules.hard:
+            cur += 1
+        elif w in rules.converbs:
+            cur += 1
+        elif w in rules.finite and i + 1 < len(words) and words[i + 1] in rules.conjunctions:
+            cur += 1
+        elif w == "," and i > 0 and words[i - 1] in rules.finite:
+            pass  # already counted at the verb
+    return ids
+
+
+@dataclass
+class Trigger:
+    entry: Entry
+    first: int  # token span [first, last]
+    last: int
+
+
+def _window_hit(cue: Cue, words: list[str], clauses: list[int], lo: int, hi: int, cl: int) -> bool:
+    for j in range(max(lo, 0), min(hi, len(words))):
+        if clauses[j] == cl and cue.hit(words[j]):
+            return True
+    return False
+
+
+def find_triggers(words: list[str], clauses: list[int], blocked: list[bool]) -> list[Trigger]:
+    """Lexicon matches whose context conditions hold (one per token and type, best rank)."""
+    lex = lexicon()
+    found: list[Trigger] = []
+    for i, w in enumerate(words):
+        if blocked[i] or w in lex.never:
+            continue
+        options: list[tuple[Entry, int]] = []
+        for entry, head in lex.index.get(w, ()):
+            k = len(head)
+            if k and (i < k or tuple(words[i - k:i]) != head):
+                continue
+            options.append((entry, i - k))
+        if not options and len(w) > 3 and w.endswith(lex.compound_tuple):
+            for form in lex.compound_tuple:
+                if w.endswith(form) and len(w) > len(form):
+                    options.extend((e, i) for e in lex.compound[form])
+                    break
+        cl = clauses[i]
+        for entry, first in options:
+            if entry.after and not _window_hit(entry.after, words, clauses, i + 1,
+                                               i + 1 + entry.after_within, cl):
+                continue
+            if entry.before and not _window_hit(entry.before, words, clauses,
+                                                first - entry.before_within, first, cl):
+                continue
+            if entry.near and not (
+                _window_hit(entry.near, words, clauses, first - entry.near_within, first, cl)
+                or _window_hit(entry.near, words, clauses, i + 1, i + 1 + entry.near_within, cl)
+            ):
+                continue
+            if entry.block_after and _window_hit(entry.block_after, words, clauses, i + 1, i + 3,
+                                                 cl):
+                continue
+            if entry.block_before and _window_hit(entry.block_before, words, clauses, first - 2,
+                                                  first, cl):
+                continue
+            found.append(Trigger(entry, first, i))
+    # one trigger per (token, type): keep the best-ranked entry
+    best: dict[tuple[int, str], Trigger] = {}
+    for t in found:
+        key = (t.last, t.entry.event_type)
+        if key not in best or t.entry.rank > best[key].entry.rank:
+            best[key] = t
+    return sorted(best.values(), key=lambda t: t.first)
+
+
+def merge_triggers(triggers: list[Trigger], clauses: list[int], gap: int = 4) -> list[Trigger]:
+    """Triggers of one type close together in one clause name one event: keep the best."""
+    out: list[Trigger] = []
+    for t in triggers:
+        twin = next(
+            (o for o in reversed(out)
+             if o.entry.event_type == t.entry.event_type and clauses[o.last] == clauses[t.first]
+             and t.first - o.last <= gap),
+            None,
+        )
+        if twin is None:
+            out.append(t)
+        elif t.entry.rank > twin.entry.rank:
+            out[out.index(twin)] = t
+    return out
+
+
+def _is_anaphoric(t: Trigger, words: list[str], cands: list[Cand]) -> bool:
+    """"এই যুদ্ধ", "এই সমঝোতা স্মারক সাক্ষরিত", sentence-initial "বৈঠকে,": a back-reference.
+
+    A demonstrative counts only when it governs the trigger's own noun phrase: no genitive
+    word and no mention between them ("এই হামলার কড়া নিন্দা" is a new protest event).
+    """
+    cues = actor_cues()
+    if t.first == 0 and len(words) > 1 and words[1] == ",":
+        return True
+    for j in range(t.first - 1, max(-1, t.first - 4), -1):
+        w = words[j]
+        if w in cues.anaphors:
+            nxt = words[j + 1] if j + 1 < len(words) else ""
+            if nxt in ("দুই", "উভয়", _norm("উভয়")):
+                return False
+            return True
+        if w.endswith("র") or w in (",", "।") or any(c.tok <= j <= c.end for c in cands):
+            return False
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# actors
+# ---------------------------------------------------------------------------------------------
+
+
+def _lcp(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _case_from_text(text: str, forms: list[str]) -> str:
+    """Case from the mention's own ending; the document's other forms of the name give the base."""
+    cues = actor_cues()
+    base_len = -1
+    for f in forms:
+        if f == text:
+            continue
+        n = _lcp(text, f)
+        if n >= max(2, len(text) - 4) and (base_len < 0 or n < base_len):
+            base_len = n
+    if base_len >= 0:
+        suffix = text[base_len:]
+        if not suffix or suffix in ("ও", "ই", "টি", "রা", "ই"):
+            return "NOM"
+        if suffix.endswith("কে"):
+            return "ACC"
+        if suffix.endswith("র") or suffix.endswith("রও") or suffix.endswith("রই"):
+            return "GEN"
+        return "LOC"
+    for ending, case in cues.endings:
+        if text.endswith(ending) and len(text) > len(ending) + 1:
+            return case
+    return "NOM"
+
+
+def _case(m: Span, a: int, b: int, words: list[str], forms: list[str]) -> str:
+    cues = actor_cues()
+    text = words[b] if a == b else " ".join(words[a:b + 1])
+    case = _case_from_text(text, forms) if m.label == "COUNTRY" else _case_from_text(text, [])
+    j = b + 1
+    if j < len(words) and words[j] == "-":
+        j += 1
+    if j < len(words) and words[j] in cues.genitive_tokens:
+        case, j = "GEN", j + 1
+    if j < len(words) and words[j] in cues.transparent:
+        w = words[j]
+        case = "GEN" if w.endswith("র") else "ACC" if w.endswith("কে") else "NOM"
+        j += 1
+    if j < len(words):
+        role = cues.postpositions.get(words[j])
+        if role is None and j + 1 < len(words):
+            role = cues.postpositions.get(words[j + 1]) if words[j + 1] in ("থেকে",) else None
+        if role is not None:
+            return role
+    return case
+
+
+def sentence_cands(ctx: DocContext, sent: Sentence, words: list[str]) -> list[Cand]:
+    """Actor candidates of a sentence, with token positions and cases."""
+    starts = [t.cstart for t in sent.tokens]
+    ends = [t.cend for t in sent.tokens]
+    out: list[Cand] = []
+    occupied: set[int] = set()
+    for m in ctx.by_sentence.get(sent.index, ()):
+        a = bisect.bisect_right(starts, m.cstart) - 1
+        b = bisect.bisect_left(ends, m.cend)
+        a, b = max(a, 0), min(b, len(words) - 1)
+        occupied.update(range(a, b + 1))
+        if m.label not in ACTOR_LABELS:
+            continue
+        forms = ctx.bases.get(country_of(m), []) if m.label == "COUNTRY" else []
+        out.append(Cand(a, b, _actor_key(m), m.label, _case(m, a, b, words, forms), m))
+    cues = actor_cues()
+    for i, w in enumerate(words):
+        if i in occupied:
+            continue
+        head = cues.pair_phrases.get(w)
+        if head is not None and len(ctx.pair) == 2:
+            k = len(head)
+            if i >= k and tuple(words[i - k:i]) == head:
+                case = _case_after(words, i, "GEN" if w.endswith("র") else "NOM")
+                for s in ctx.pair:
+                    out.append(Cand(i - k, i, country_of(s), "COUNTRY", case, s, implicit=True))
+        elif w in cues.one:
+            prev = _previous_country(ctx, sent, i)
+            if prev is not None:
+                case = _case_after(words, i, "GEN" if w.endswith("র") else "NOM")
+                out.append(Cand(i, i, country_of(prev), "COUNTRY", case, prev, implicit=True))
+    out.sort(key=lambda c: c.tok)
+    return out
+
+
+def _case_after(words: list[str], i: int, default: str) -> str:
+    cues = actor_cues()
+    if i + 1 < len(words):
+        role = cues.postpositions.get(words[i + 1])
+        if role is not None:
+            return role
+    return default
+
+
+def _previous_country(ctx: DocContext, sent: Sentence, tok: int) -> Span | None:
+    limit = sent.tokens[tok].cstart
+    for si in (sent.index, sent.index - 1):
+        for m in reversed(ctx.by_sentence.get(si, ())):
+            if m.label == "COUNTRY" and m.cstart < limit and m.norm:
+                return ctx.first_country.get(country_of(m), m)
+    return None
+
+
+def _drop_affiliations(cands: list[Cand]) -> list[Cand]:
+    """"তাজিকিস্তানের রাষ্ট্রপতি ইমোমালি রাহমোন": the PERSON is the actor, not the country."""
+    people = [c for c in cands if c.kind in ("PERSON", "ORG") and not c.key.startswith("@")]
+    out = []
+    for c in cands:
+        if c.kind == "COUNTRY" and not c.implicit and c.case in ("GEN", "NOM") and any(
+            p.key == c.key and 0 < p.tok - c.end <= 7 for p in people
+        ):
+            continue
+        out.append(c)
+    return out
+
+
+def _select(cands: list[Cand], ctx: DocContext, trig: int) -> list[Cand]:
+    """One candidate per state (a named person over an org over the country), article states
+    only when the clause also names others (§7 three-party rule)."""
+    cands = [c for c in _drop_affiliations(cands) if c.case != "EXCLUDE"]
+    best: dict[str, Cand] = {}
+    for c in cands:
+        cur = best.get(c.key)
+        if cur is None or (_KIND_RANK[c.kind], abs(c.tok - trig)) < (
+            _KIND_RANK[cur.kind], abs(cur.tok - trig)
+        ):
+            best[c.key] = c
+    chosen = sorted(best.values(), key=lambda c: c.tok)
+    pair = ctx.pair_keys
+    if pair:
+        inside = [c for c in chosen if c.key in pair]
+        if inside and len(inside) < len(chosen):
+            chosen = inside
+    return chosen
+
+
+def _partner(ctx: DocContext, key: str) -> Span | None:
+    if len(ctx.pair) == 2 and key in ctx.pair_keys:
+        return next(s for s in ctx.pair if country_of(s) != key)
+    return None
+
+
+def assign_roles(
+    etype: str, trig: int, words: list[str], cands: list[Cand], ctx: DocContext
+) -> tuple[Span | None, Span | None, bool]:
+    """(Actor1, Actor2, filled): role rules per event type; `filled` when the pair helped."""
+    a1: Cand | None = None
+    a2: Cand | None = None
+    if etype == "VISIT":
+        hosts = [c for c in cands if c.kind == "COUNTRY" and (
+            c.case == "LOC" or (c.end < trig and trig - c.end <= 2 and c.case == "NOM"))]
+        host = min(hosts, key=lambda c: abs(c.tok - trig)) if hosts else None
+        rest = [c for c in cands if c is not host and c.case in ("NOM", "GEN")]
+        a1 = _pick_subject(rest, trig)
+        a2 = host
+        if a1 is None and host is not None:
+            p = _partner(ctx, host.key)
+            return p, host.span, p is not None
+    elif etype == "EMBASSY":
+        hosts = [c for c in cands if c.kind == "COUNTRY" and c.case == "LOC"]
+        senders = [c for c in cands if c.case == "GEN" and c.end < trig]
+        a1 = senders[-1] if senders else _pick_subject([c for c in cands if c.case == "NOM"], trig)
+        a2 = next((h for h in hosts if a1 is None or h.key != a1.key), None)
+        return (a1.span if a1 else None), (a2.span if a2 else None), False
+    elif etype in ("INVESTMENT", "AID", "DISPUTE"):
+        subj = [c for c in cands if c.case == "NOM"]
+        if etype == "INVESTMENT":
+            subj += [c for c in cands if c.case == "GEN" and c.kind in ("ORG", "PERSON")]
+        a1 = _pick_subject(subj, trig)
+        others = [c for c in cands if c is not a1 and c.key != (a1.key if a1 else None)
+                  and c.case not in ("NOM",)]
+        if not others:
+            others = [c for c in cands if c is not a1 and (a1 is None or c.key != a1.key)]
+        a2 = min(others, key=lambda c: abs(c.tok - trig)) if others else None
+        if a1 is None and a2 is not None:
+            # only the target / recipient is named: the acting state is the article's other one
+            p = _partner(ctx, a2.key)
+            return p, a2.span, p is not None
+    else:
+        named = cands[:]
+        if len(named) > 2:
+            named = sorted(sorted(named, key=lambda c: abs(c.tok - trig))[:2], key=lambda c: c.tok)
+        a1 = named[0] if named else None
+        a2 = named[1] if len(named) > 1 else None
+    filled = False
+    if a1 is not None and a2 is None and etype in PARTNER_FILL:
+        p = _partner(ctx, a1.key)
+        if p is not None:
+            return a1.span, p, True
+    return (a1.span if a1 else None), (a2.span if a2 else None), filled
+
+
+def _pick_subject(cands: list[Cand], trig: int) -> Cand | None:
+    """The subject: a named person first, else the candidate before the trigger nearest to it."""
+    if not cands:
+        return None
+    before = [c for c in cands if c.tok < trig] or cands
+    people = [c for c in before if c.kind == "PERSON"]
+    pool = people or before
+    return min(pool, key=lambda c: abs(c.tok - trig))
+
+
+# ---------------------------------------------------------------------------------------------
+# time, place, value, attributes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Located:
+    span: Span
+    tok: int
+    end: int
+
+
+def _sentence_values(ctx: DocContext, sent: Sentence, words: list[str]) -> dict[str, list[Located]]:
+    starts = [t.cstart for t in sent.tokens]
+    ends = [t.cend for t in sent.tokens]
+    out: dict[str, list[Located]] = {"DATE": [], "MONEY": [], "QUANTITY": [], "LOC": []}
+    for m in ctx.by_sentence.get(sent.index, ()):
+        if m.label in out:
+            a = max(bisect.bisect_right(starts, m.cstart) - 1, 0)
+            b = min(bisect.bisect_left(ends, m.cend), len(words) - 1)
+            out[m.label].append(Located(m, a, b))
+    return out
+
+
+def _pick_time(
+    dates: list[Located], clauses: list[int], trig: int, words: list[str]
+) -> Span | None:
+    cl = clauses[trig]
+    same = [d for d in dates if clauses[d.tok] == cl]
+    before = [d for d in same if d.tok < trig]
+    if before:
+        return before[-1].span
+    earlier = [d for d in dates if d.tok < trig]
+    if earlier:
+        return earlier[-1].span
+    after = [d for d in same if d.tok > trig]
+    if after:
+        return after[0].span
+    # a following clause that refers back to this one ("; এর বর্তমান ভবনটি ২০০৩ সালে ...")
+    nxt = [d for d in dates if clauses[d.tok] == cl + 1]
+    if nxt:
+        first_tok = clauses.index(cl + 1)
+        if words[first_tok] in ("এর", "যা", "এটি", "সেটি", "যেটি"):
+            return nxt[0].span
+    return None
+
+
+def _pick_place(locs: list[Located], clauses: list[int], trig: int, etype: str,
+                words: list[str]) -> Span | None:
+    if etype in NO_PLACE_TYPES:
+        return None
+    cl = clauses[trig]
+    ok = []
+    for loc in locs:
+        if clauses[loc.tok] != cl:
+            continue
+        case = _case_from_text(words[loc.end], [])
+        nxt = words[loc.end + 1] if loc.end + 1 < len(words) else ""
+        if nxt in ("থেকে", "পর্যন্ত"):
+            continue
+        if case == "LOC" or (etype == "VISIT" and 0 < trig - loc.end <= 2):
+            ok.append(loc)
+    if not ok:
+        return None
+    return min(ok, key=lambda x: (abs(x.tok - trig) + (0 if x.tok < trig else 0.5))).span
+
+
+def _pick_value(vals: dict[str, list[Located]], clauses: list[int], trig: int) -> Span | None:
+    cl = clauses[trig]
+    for label in ("MONEY", "QUANTITY"):
+        same = [v for v in vals[label] if clauses[v.tok] == cl]
+        if same:
+            return min(same, key=lambda v: abs(v.tok - trig)).span
+    return None
+
+
+def _clause_end(clauses: list[int], i: int) -> int:
+    cl = clauses[i]
+    j = i
+    while j + 1 < len(clauses) and clauses[j + 1] == cl:
+        j += 1
+    return j
+
+
+def negated(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> bool:
+    cues = attribute_cues()
+    end = _clause_end(clauses, t.last)
+    for j in range(t.last + 1, end + 1):
+        w = words[j]
+        if cues.neg_call_off.hit(w):
+            if etype in cues.neg_call_off_types:
+                return True
+            continue
+        if cues.neg_after.hit(w):
+            return True
+        if len(w) > 3 and w.endswith(cues.neg_suffix) and w not in ("পানি", "কোম্পানি", "বাহিনী"):
+            if w.endswith("নি") and not w.endswith(("নী", "ানি")):
+                return True
+    return False
+
+
+def speculated(t: Trigger, words: list[str], clauses: list[int]) -> bool:
+    cues = attribute_cues()
+    end = _clause_end(clauses, t.last)
+    for j in range(t.last + 1, end + 1):
+        if cues.spec_after.hit(words[j]):
+            return True
+        for p in cues.spec_phrases:
+            if tuple(words[j:j + len(p)]) == p:
+                return True
+    cl = clauses[t.first]
+    return any(
+        clauses[j] == cl and cues.spec_before.hit(words[j])
+        for j in range(max(0, t.first - 2), t.first)
+    )
+
+
+def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
+    if etype not in SECTOR_TYPES:
+        return ""
+    cues = attribute_cues()
+    cl = clauses[t.last]
+    best: tuple[float, str] | None = None
+    for j, w in enumerate(words):
+        if clauses[j] != cl:
+            continue
+        for cue, name in cues.sector_keywords:
+            if cue.hit(w):
+                dist = abs(j - t.last) + (0.5 if j > t.last else 0.0)
+                if best is None or dist < best[0]:
+                    best = (dist, name)
+                break
+    return best[1] if best else cues.sector_default.get(etype, "OTHER")
+
+
+def _starts_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(tuple(words[: len(p)]) == p for p in phrases)
+
+
+def _confidence(base: float, explicit: int, from_sentence: bool, filled: bool) -> float:
+    c = base + (0.1 if explicit >= 2 else 0.0) - (0.1 if from_sentence else 0.0)
+    c -= 0.15 if filled else 0.0
+    return round(min(0.99, max(0.05, c)), 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# the stage
+# ---------------------------------------------------------------------------------------------
 
 
 def extract_events(analysis: Analysis) -> list[Event]:
-    return []
+    """All events of a document, in text order."""
+    if not analysis.sentences:
+        return []
+    ctx = _context(analysis)
+    rules = clause_rules()
+    types = _EVENT_TYPES
+    events: list[Event] = []
+    last_time: Span | None = None  # the previous sentence's event time (for anaphoric continuation)
+    last_section = -1
+    for sent in analysis.sentences:
+        words = [t.text for t in sent.tokens]
+        if not words:
+            continue
+        if sent.section != last_section:
+            last_time, last_section = None, sent.section
+        clauses = clause_ids(words)
+        cands = sentence_cands(ctx, sent, words)
+        vals = _sentence_values(ctx, sent, words)
+        blocked = [False] * len(words)
+        for group in vals.values():
+            for v in group:
+                for j in range(v.tok, v.end + 1):
+                    blocked[j] = True
+        for c in cands:
+            if not c.implicit:
+                for j in range(c.tok, c.end + 1):
+                    blocked[j] = True
+        triggers = merge_triggers(find_triggers(words, clauses, blocked), clauses)
+        if not triggers:
+            if vals["DATE"]:
+                last_time = vals["DATE"][-1].span
+            continue
+        inherit = None
+        if not vals["DATE"] and last_time is not None and not _starts_with(words, rules.no_time) \
+                and _starts_with(words, rules.continuation):
+            inherit = last_time
+        sentence_events: list[Event] = []
+        for t in triggers:
+            if _is_anaphoric(t, words, cands):
+                continue
+            etype = t.entry.event_type
+            trig = t.last
+            cl = clauses[trig]
+            local = _select([c for c in cands if clauses[c.tok] == cl], ctx, trig)
+            from_sentence = False
+            if not local:
+                local = _select(cands, ctx, trig)
+                from_sentence = bool(local)
+            explicit = len({c.key for c in local if not c.implicit})
+            if t.entry.min_actors and len({c.key for c in local}) < t.entry.min_actors:
+                continue
+            a1, a2, filled = assign_roles(etype, trig, words, local, ctx)
+            if a1 is None and a2 is None:
+                prev = sentence_events[-1] if sentence_events else None
+                if prev is not None and "Actor1" in prev.args:
+                    a1, a2 = prev.args.get("Actor1"), prev.args.get("Actor2")
+                    from_sentence = True
+                elif etype in PAIR_FILL and len(ctx.pair) == 2:
+                    a1, a2, filled = ctx.pair[0], ctx.pair[1], True
+                else:
+                    continue
+            args: dict[str, Span] = {}
+            if a1 is not None:
+                args["Actor1"] = a1
+            if a2 is not None:
+                args["Actor2"] = a2
+            time = _pick_time(vals["DATE"], clauses, trig, words) or inherit
+            if time is not None:
+                args["Time"] = time
+            place = _pick_place(vals["LOC"], clauses, trig, etype, words)
+            if place is not None:
+                args["Place"] = place
+            if etype in VALUE_TYPES:
+                value = _pick_value(vals, clauses, trig)
+                if value is not None:
+                    args["Value"] = value
+            first_tok, last_tok = sent.tokens[t.first], sent.tokens[t.last]
+            trigger = analysis.make_span(etype, first_tok.cstart, last_tok.cend,
+                                         sentence_index=sent.index, source="rule",
+                                         confidence=t.entry.confidence)
+            ev = Event(
+                event_type=etype,
+                cameo_code=str(types[etype]["cameo"]),
+                trigger=trigger,
+                args=args,
+                negated=negated(etype, t, words, clauses),
+                speculated=speculated(t, words, clauses),
+                sector=sector(etype, t, words, clauses),
+                sentence_index=sent.index,
+                source="rule",
+                confidence=_confidence(t.entry.confidence, explicit, from_sentence, filled),
+            )
+            sentence_events.append(ev)
+        events.extend(_drop_financing_aid(sentence_events, sent))
+        times = [e.args["Time"] for e in sentence_events if "Time" in e.args]
+        if vals["DATE"]:
+            last_time = vals["DATE"][-1].span
+        elif times:
+            last_time = times[-1]
+    ctx.events = events
+    return events
+
+
+def _drop_financing_aid(events: list[Event], sent: Sentence) -> list[Event]:
+    """A financing word beside a project is not a second event (§7 AID vs INVESTMENT)."""
+    if not any(e.event_type == "INVESTMENT" for e in events):
+        return events
+    return [e for e in events if e.event_type != "AID"]
