@@ -418,6 +418,10 @@ class _Pt:
     fixed: DateValue | None = None  # already final (decade, century, year range)
 
 
+# (end word, point, second day of a day range, final value for decades/centuries/ranges)
+_PointHit = tuple[int, _Pt, "int | None", "DateValue | None"]
+
+
 @dataclass
 class _Match:
     end: int  # index of the word after the match
@@ -496,7 +500,7 @@ class _Scanner:
     def year_after_month(self, j: int) -> tuple[int, int, str] | None:
         """A year number (3-4 digits) right after a month, with an optional marker."""
         w = self.words[j] if j < min(len(self.words), self.stop) else None
-        num = w.num if w else None
+        num = w.num if w and not w.lead else None  # "(২০১৫ সালের ...)" is a restatement
         if num is None or not num.integer or num.ndigits not in (3, 4) or num.n2 is not None:
             return None
         if num.suffix and not (num.hyphen and num.suffix in _YEAR_GLUED):
@@ -509,8 +513,12 @@ class _Scanner:
                 end, cal = mk
         return end, int(num.value), cal
 
-    def month_alone(self, i: int) -> tuple[int, _Pt] | None:
-        """MONTH [মাসে] [, YEAR]: a month, with its year or (partial) without."""
+    def month_alone(self, i: int, in_range: bool = False) -> tuple[int, _Pt] | None:
+        """MONTH [মাসে] [, YEAR]: a month, with its year or (partial) without.
+
+        A bare month with no year needs a glued ending or মাস (জুলাই মাসে, আগস্টে), or the
+        other end of a range ("২০১৪ সালের মার্চ থেকে জুন").
+        """
         mf = self.month_at(i)
         if mf is None:
             return None
@@ -527,6 +535,7 @@ class _Scanner:
                 yr = self.year_after_month(j + 1)
                 if yr is not None:
                     end, year, _ = yr
+                    end = self._trailing_words(end, _DAY_WORDS)
                     return end, _Pt(year=year, month=form.month, day=int(num.value))
             yr = self.year_after_month(j)
             if yr is not None:
@@ -535,7 +544,7 @@ class _Scanner:
         has_mas = self.open_after(j - 1) and self.core(j) in _MONTH_WORDS
         if has_mas:
             return j + 1, pt
-        if self.lenient or (form.suffixed and form.month not in _BARE_MONTH_NEEDS_MAS):
+        if self.lenient or in_range or (form.suffixed and form.month not in _BARE_MONTH_NEEDS_MAS):
             return j, pt
         if form.month not in _BARE_MONTH_NEEDS_MAS and self.anchor is not None:
             return j, pt
@@ -577,8 +586,8 @@ class _Scanner:
             if dm is not None and dm[1].year is None:
                 end, p2, day2 = dm
                 if p2.cal == "greg" or cal in ("greg", p2.cal):
-                    return end, replace(p2, year=year, cal=p2.cal if p2.cal != "greg" else pt.cal), \
-                        day2, None
+                    cal2 = p2.cal if p2.cal != "greg" else pt.cal
+                    return end, replace(p2, year=year, cal=cal2), day2, None
             mf = self.month_at(j)
             if mf is not None:
                 end, form = mf
@@ -650,6 +659,14 @@ class _Scanner:
             if mf is not None and mf[1].cal == "greg":
                 end = self._trailing_words(mf[0], _MONTH_WORDS)
                 return end, _Pt(month=mf[1].month, rel=pt.rel)
+        if unit == "month" and self.open_after(j - 1):
+            # "একই মাসের ২৯ তারিখে": a day of the anchor's month
+            num = self.words[j].num if j < min(len(self.words), self.stop) else None
+            if (num is not None and num.integer and num.ndigits <= 2 and num.n2 is None
+                    and (not num.suffix or num.suffix in _DAY_ORDINAL)
+                    and 1 <= int(num.value) <= 31 and self.open_after(j)
+                    and self.core(j + 1) in _DAY_WORDS):
+                return j + 2, _Pt(day=int(num.value), rel=pt.rel)
         return j, pt
 
     def bare_year(self, i: int) -> tuple[int, _Pt] | None:
@@ -676,7 +693,7 @@ class _Scanner:
         return _Match(i + 1, v) if v else None
 
     # -- one point, resolved ---------------------------------------------------
-    def point(self, i: int, allow_bare: bool) -> tuple[int, _Pt, int | None, DateValue | None] | None:
+    def point(self, i: int, allow_bare: bool) -> _PointHit | None:
         """The longest date point at word i (partial, unresolved)."""
         w = self.words[i]
         if not w.core:
@@ -704,7 +721,7 @@ class _Scanner:
             rel = self.relative(i)
             if rel is not None:
                 cands.append((rel[0], rel[1], None, None))
-            ma = self.month_alone(i)
+            ma = self.month_alone(i, in_range=allow_bare)
             if ma is not None:
                 cands.append((ma[0], ma[1], None, None))
         for c in cands:
@@ -769,7 +786,10 @@ class _Scanner:
             if m is None:
                 return None
             total = y * 12 + (m - 1) + off
-            return (total // 12, total % 12 + 1, None)
+            y, m = total // 12, total % 12 + 1
+            if pt.day is not None:
+                return parse_dmy(pt.day, m, y) if _valid_year(y) else None
+            return (y, m, None)
         if d is None:
             return None
         try:
@@ -781,7 +801,10 @@ class _Scanner:
     # -- phrases: ranges around points ------------------------------------------
     def date_at(self, i: int) -> _Match | None:
         """The longest DATE phrase starting at word i, resolved, or None."""
-        first = self.point(i, allow_bare=True)
+        first = self.point(i, allow_bare=False)
+        if first is None or first[1].bare:
+            bare = self.point(i, allow_bare=True)
+            first = bare if bare is not None and bare[0] > (first[0] if first else -1) else first
         if first is None:
             # "২২ থেকে ২৫ জুন": a bare day, then a day-month
             return self._day_range(i)
@@ -790,7 +813,7 @@ class _Scanner:
         if fixed1 is None and day2 is None and j < min(len(self.words), self.stop) \
                 and self.open_after(j - 1) and self.core(j) in _RANGE_CONNECTORS \
                 and self.open_after(j) and j + 1 < min(len(self.words), self.stop):
-            second = self.point(j + 1, allow_bare=p1.bare or p1.month is None)
+            second = self.point(j + 1, allow_bare=True)
             if second is not None and second[2] is None and second[3] is None \
                     and (second[1].rel is None) == (p1.rel is None) and p1.rel is None:
                 k, p2 = second[0], second[1]
@@ -1044,6 +1067,10 @@ def _scan(analysis: Analysis, sc: _Scanner, sentence_index: int,
     i = 0
     n = len(words)
     while i < n:
+        core = words[i].core
+        if not (core[:1].isdecimal() or core in _FIRST_WORDS):
+            i += 1  # most words can start no date or amount: skip them cheaply
+            continue
         m = sc.date_at(i)
         if m is not None:
             v = m.value
