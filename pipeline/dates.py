@@ -144,6 +144,9 @@ _REL_DET = {_n(w): int(k) for k, ws in _D["relative_determiners"].items() for w 
 _REL_UNIT = {_n(w): unit for unit, ws in _D["relative_units"].items() for w in ws}
 _REL_WORDS = {_n(w): (v[0], int(v[1])) for w, v in _D["relative_words"].items()}
 _MAX_REL_WORDS = max(w.count(" ") + 1 for w in _REL_WORDS)
+_COUNT_UNITS = {_n(w): unit for unit, ws in _D["relative_count_units"].items() for w in ws}
+_COUNT_DIRECTION = {**{_n(w): 1 for w in _D["relative_count_after"]},
+                    **{_n(w): -1 for w in _D["relative_count_before"]}}
 
 _SCALES = {_n(w): Decimal(str(v)) for w, v in _A["scales"].items()}
 _NUMBER_WORDS = {_n(w): Decimal(str(v)) for w, v in _A["number_words"].items()}
@@ -642,6 +645,9 @@ class _Scanner:
             hit = _REL_WORDS.get(self.joined(i, k))
             if hit is not None:
                 return i + k, _Pt(rel=hit)
+        counted = self._counted(i)
+        if counted is not None:
+            return counted
         off = _REL_DET.get(self.core(i))
         if off is None or not self.open_after(i):
             return None
@@ -668,6 +674,26 @@ class _Scanner:
                     and self.core(j + 1) in _DAY_WORDS):
                 return j + 2, _Pt(day=int(num.value), rel=pt.rel)
         return j, pt
+
+    def _counted(self, i: int) -> tuple[int, _Pt] | None:
+        """"দুই দিন পর": COUNT UNIT পর|আগে, an offset from the anchor."""
+        w = self.words[i]
+        num = w.num
+        if num is not None:
+            if not num.integer or num.ndigits > 2 or num.suffix or num.n2 is not None:
+                return None
+            count = int(num.value)
+        elif w.core in _NUMBER_WORDS and _NUMBER_WORDS[w.core] == int(_NUMBER_WORDS[w.core]):
+            count = int(_NUMBER_WORDS[w.core])
+        else:
+            return None
+        unit = _COUNT_UNITS.get(self.core(i + 1))
+        direction = _COUNT_DIRECTION.get(self.core(i + 2))
+        if unit is None or direction is None or count < 1:
+            return None
+        if not (self.open_after(i) and self.open_after(i + 1)):
+            return None
+        return i + 3, _Pt(rel=(unit, direction * count))
 
     def bare_year(self, i: int) -> tuple[int, _Pt] | None:
         num = self.words[i].num
@@ -710,6 +736,9 @@ class _Scanner:
             dm = self.day_month(i)
             if dm is not None:
                 cands.append((dm[0], dm[1], dm[2], None))
+            counted = self._counted(i)
+            if counted is not None:
+                cands.append((counted[0], counted[1], None, None))
             if allow_bare or self.lenient:
                 by = self.bare_year(i)
                 if by is not None:
