@@ -327,8 +327,9 @@ def read_directory(
 
 
 # -- normalisation values --------------------------------------------------------
-_TIMEX_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|(\d{3})X|(\d{2})XX")
-_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+# re.ASCII: values are ASCII digits; \d would also accept Bengali ০-৯
+_TIMEX_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|(\d{3})X|(\d{2})XX", re.ASCII)
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
 
 
 @functools.cache
