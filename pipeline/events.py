@@ -51,8 +51,8 @@ SECTOR_TYPES = frozenset({"AGREEMENT", "COOPERATION", "INVESTMENT"})
 # a bilateral event with one named side gets the article's other state (gold practice: §7 and
 # the annotated articles); a visit or an embassy names its host only when the clause does (§7)
 PARTNER_FILL = frozenset(
-    {"RELATIONS_ESTABLISHED", "RELATIONS_SEVERED", "MEETING", "AGREEMENT", "TRADE", "INVESTMENT",
-     "AID", "COOPERATION", "DISPUTE", "CONFLICT"}
+    {"RELATIONS_ESTABLISHED", "RELATIONS_SEVERED", "MEETING", "AGREEMENT", "TRADE", "AID",
+     "COOPERATION", "DISPUTE", "CONFLICT"}
 )
 # with no actor anywhere in the sentence these still concern the article's pair
 # ("বৈঠকে বিরোধ মীমাংসা"); a war, visit, embassy or project needs a named side
@@ -123,6 +123,7 @@ class Lexicon:
     compound: dict[str, list[Entry]]
     compound_tuple: tuple[str, ...]
     never: frozenset[str]
+    bare: frozenset[str]  # trigger forms without an ending (বহিষ্কার is no genitive)
 
 
 @functools.cache
@@ -132,6 +133,7 @@ def lexicon() -> Lexicon:
     index: dict[str, list[tuple[Entry, tuple[str, ...]]]] = {}
     compound: dict[str, list[Entry]] = {}
     never: set[str] = set()
+    bare: set[str] = set()
     for etype, entries in data["types"].items():
         for spec in entries:
             entry = Entry(
@@ -153,12 +155,13 @@ def lexicon() -> Lexicon:
             for word in spec["words"]:
                 parts = _norm(str(word)).split()
                 head, last = tuple(parts[:-1]), parts[-1]
+                bare.add(last)
                 for suf in suffixes:
                     index.setdefault(last + suf, []).append((entry, head))
                     if spec.get("compound") and not head:
                         compound.setdefault(last + suf, []).append(entry)
     return Lexicon(index, compound, tuple(sorted(compound, key=len, reverse=True)),
-                   frozenset(never))
+                   frozenset(never), frozenset(bare))
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,8 @@ class Clauses:
     hard: frozenset[str]
     continuation: tuple[tuple[str, ...], ...]
     no_time: tuple[tuple[str, ...], ...]
+    back_reference_after: frozenset[str]
+    place_classifiers: frozenset[str]
 
 
 @functools.cache
@@ -182,7 +187,8 @@ def clause_rules() -> Clauses:
         return tuple(tuple(_norm(p).split()) for p in d[key])
 
     return Clauses(words("finite_verbs"), words("converbs"), words("conjunctions"), words("hard"),
-                   phrases("time_continuation"), phrases("no_time"))
+                   phrases("time_continuation"), phrases("no_time"),
+                   words("back_reference_after"), words("place_classifiers"))
 
 
 @dataclass(frozen=True)
@@ -433,8 +439,9 @@ def find_triggers(words: list[str], clauses: list[int], blocked: list[bool]) -> 
     return sorted(best.values(), key=lambda t: t.first)
 
 
-def merge_triggers(triggers: list[Trigger], clauses: list[int], gap: int = 4) -> list[Trigger]:
-    """Triggers of one type close together in one clause name one event: keep the best."""
+def merge_triggers(triggers: list[Trigger], clauses: list[int], gap: int = 1000) -> list[Trigger]:
+    """Triggers of one type in one clause name one event ("চুক্তিতে স্বাক্ষর করেন", "যুদ্ধে ...
+    দখল করে নেয়", "দূতাবাস এবং ... কনস্যুলেট রয়েছে"): keep the best-ranked, else the first."""
     out: list[Trigger] = []
     for t in triggers:
         twin = next(
@@ -459,6 +466,10 @@ def _is_anaphoric(t: Trigger, words: list[str], cands: list[Cand]) -> bool:
     cues = actor_cues()
     if t.first == 0 and len(words) > 1 and words[1] == ",":
         return True
+    nxt = words[t.last + 1] if t.last + 1 < len(words) else ""
+    if nxt in clause_rules().back_reference_after and words[t.last].endswith("র"):
+        return True
+    bare = lexicon().bare
     for j in range(t.first - 1, max(-1, t.first - 4), -1):
         w = words[j]
         if w in cues.anaphors:
@@ -466,7 +477,8 @@ def _is_anaphoric(t: Trigger, words: list[str], cands: list[Cand]) -> bool:
             if nxt in ("দুই", "উভয়", _norm("উভয়")):
                 return False
             return True
-        if w.endswith("র") or w in (",", "।") or any(c.tok <= j <= c.end for c in cands):
+        genitive = w.endswith("র") and w not in bare
+        if genitive or w in (",", "।") or any(c.tok <= j <= c.end for c in cands):
             return False
     return False
 
@@ -644,6 +656,8 @@ def assign_roles(
         senders = [c for c in cands if c.case == "GEN" and c.end < trig]
         a1 = senders[-1] if senders else _pick_subject([c for c in cands if c.case == "NOM"], trig)
         a2 = next((h for h in hosts if a1 is None or h.key != a1.key), None)
+        if a1 is not None and a1.implicit and a2 is None:
+            a2 = next((c for c in cands if c.implicit and c.key != a1.key), None)
         return (a1.span if a1 else None), (a2.span if a2 else None), False
     elif etype in ("INVESTMENT", "AID", "DISPUTE"):
         subj = [c for c in cands if c.case == "NOM"]
@@ -743,15 +757,24 @@ def _pick_place(locs: list[Located], clauses: list[int], trig: int, etype: str,
         nxt = words[loc.end + 1] if loc.end + 1 < len(words) else ""
         if nxt in ("থেকে", "পর্যন্ত"):
             continue
-        if case == "LOC" or (etype == "VISIT" and 0 < trig - loc.end <= 2):
+        if nxt in clause_rules().place_classifiers:
+            case = "LOC"
+        if case == "LOC" or (etype in ("VISIT", "CONFLICT") and 0 < trig - loc.end <= 2):
             ok.append(loc)
     if not ok:
         return None
     return min(ok, key=lambda x: (abs(x.tok - trig) + (0 if x.tok < trig else 0.5))).span
 
 
-def _pick_value(vals: dict[str, list[Located]], clauses: list[int], trig: int) -> Span | None:
+def _pick_value(
+    vals: dict[str, list[Located]], clauses: list[int], trig: int, etype: str
+) -> Span | None:
     cl = clauses[trig]
+    if etype == "INVESTMENT" and vals["MONEY"] and not any(
+        clauses[v.tok] == cl for v in vals["MONEY"]
+    ):
+        # "চীন এ জন্য ... ঋণ দেয় এবং ... রেলপথটি নির্মাণ করে": the financing is the project's value
+        return min(vals["MONEY"], key=lambda v: abs(v.tok - trig)).span
     for label in ("MONEY", "QUANTITY"):
         same = [v for v in vals[label] if clauses[v.tok] == cl]
         if same:
@@ -879,15 +902,22 @@ def extract_events(analysis: Analysis) -> list[Event]:
             cl = clauses[trig]
             local = _select([c for c in cands if clauses[c.tok] == cl], ctx, trig)
             from_sentence = False
+            prev = sentence_events[-1] if sentence_events else None
+            pair = ctx.pair_keys
+            if local and pair and prev is not None and not any(c.key in pair for c in local) \
+                    and "Actor1" in prev.args:
+                # "মিশর তীব্র সমালোচনা করে এবং ... দক্ষিণ আফ্রিকার ... মামলায় যোগ দেওয়ার ইচ্ছা প্রকাশ
+                # করে": a coordinated clause without the article's states keeps the subject's event
+                local = []
             if not local:
-                local = _select(cands, ctx, trig)
+                # a clause without actors takes them from the clauses before it
+                local = _select([c for c in cands if clauses[c.tok] < cl], ctx, trig)
                 from_sentence = bool(local)
             explicit = len({c.key for c in local if not c.implicit})
             if t.entry.min_actors and len({c.key for c in local}) < t.entry.min_actors:
                 continue
             a1, a2, filled = assign_roles(etype, trig, words, local, ctx)
             if a1 is None and a2 is None:
-                prev = sentence_events[-1] if sentence_events else None
                 if prev is not None and "Actor1" in prev.args:
                     a1, a2 = prev.args.get("Actor1"), prev.args.get("Actor2")
                     from_sentence = True
@@ -907,7 +937,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
             if place is not None:
                 args["Place"] = place
             if etype in VALUE_TYPES:
-                value = _pick_value(vals, clauses, trig)
+                value = _pick_value(vals, clauses, trig, etype)
                 if value is not None:
                     args["Value"] = value
             first_tok, last_tok = sent.tokens[t.first], sent.tokens[t.last]
