@@ -841,6 +841,14 @@ def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
     return best[1] if best else cues.sector_default.get(etype, "OTHER")
 
 
+def _pronoun_subject(words: list[str]) -> bool:
+    """"নাজাফে তিনি ... সাক্ষাৎ করেন": the previous sentence's person goes on acting."""
+    return any(w in _PRONOUNS for w in words[:4])
+
+
+_PRONOUNS = frozenset({_norm("তিনি"), _norm("তাঁরা"), _norm("তারা")})
+
+
 def _starts_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
     return any(tuple(words[: len(p)]) == p for p in phrases)
 
@@ -891,7 +899,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
             continue
         inherit = None
         if not vals["DATE"] and last_time is not None and not _starts_with(words, rules.no_time) \
-                and _starts_with(words, rules.continuation):
+                and (_starts_with(words, rules.continuation) or _pronoun_subject(words)):
             inherit = last_time
         sentence_events: list[Event] = []
         for t in triggers:
