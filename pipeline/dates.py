@@ -549,9 +549,7 @@ class _Scanner:
             return j + 1, pt
         if self.lenient or in_range or (form.suffixed and form.month not in _BARE_MONTH_NEEDS_MAS):
             return j, pt
-        if form.month not in _BARE_MONTH_NEEDS_MAS and self.anchor is not None:
-            return j, pt
-        return None
+        return None  # a bare "অক্টোবর" is too often part of a name (অক্টোবর বিপ্লব)
 
     def year_phrase(self, i: int) -> tuple[int, _Pt, int | None, DateValue | None] | None:
         """YEAR marker [DAY MONTH | MONTH]; or a year with a glued ending (১৯৭১-এর).
