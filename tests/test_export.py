@@ -1,0 +1,121 @@
+"""`bnevents export`: a real run's tables converted to csv/jsonl/parquet/brat and read back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.brat import read_document
+from pipeline.output import read_table
+from pipeline.tables import TABLE_COLUMNS
+
+ARTICLE = (
+    "'''ভারত–নেপাল সম্পর্ক''' বলতে ভারত ও নেপালের মধ্যকার দ্বিপাক্ষিক সম্পর্ককে বোঝায়।\n"
+    "== ইতিহাস ==\n"
+    "১৯৫০ সালের ৩১ জুলাই দুই দেশ শান্তি ও মৈত্রী চুক্তি স্বাক্ষর করে। "
+    "২০১৪ সালে ভারত নেপালকে ১০০ কোটি মার্কিন ডলার ঋণ দেয়।\n"
+)
+
+
+def bnevents(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("export")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "india-nepal.txt").write_text(ARTICLE, encoding="utf-8")
+    # a BOM and CRLF line ends: brat offsets must still fit the exported .txt
+    (corpus / "crlf.txt").write_bytes(("\ufeff" + ARTICLE.replace("\n", "\r\n")).encode("utf-8"))
+    jsonl = base / "more.jsonl"
+    jsonl.write_text(json.dumps({"id": "j1", "text": ARTICLE}, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    out = base / "run"
+    res = bnevents("run", corpus, jsonl, "--out", out, "--quiet")
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+def test_three_formats_read_back_equal(run_dir: Path, tmp_path: Path):
+    out = tmp_path / "exp"
+    res = bnevents("export", run_dir, "--format", "csv,jsonl,parquet", "--out", out)
+    assert res.returncode == 0, res.stderr
+    for table in TABLE_COLUMNS:
+        original = read_table(run_dir / f"{table}.csv")
+        frames = {fmt: read_table(out / f"{table}.{fmt}") for fmt in ("csv", "jsonl", "parquet")}
+        for fmt, df in frames.items():
+            pd.testing.assert_frame_equal(df, original, obj=f"{table}.{fmt}")
+    # and with plain pandas readers, the Bengali text is intact in every format
+    plain = [
+        pd.read_csv(out / "sentences.csv", dtype=str, keep_default_na=False),
+        pd.read_json(out / "sentences.jsonl", lines=True, dtype=False),
+        pd.read_parquet(out / "sentences.parquet"),
+    ]
+    for df in plain:
+        texts = list(df.sort_values(["doc_id", "sentence_index"])["text"])
+        assert texts == list(plain[0].sort_values(["doc_id", "sentence_index"])["text"])
+        assert any("শান্তি ও মৈত্রী চুক্তি" in t for t in texts)
+    assert len(read_table(out / "entities.parquet")) > 0
+
+
+def test_excel_csv_has_bom(run_dir: Path, tmp_path: Path):
+    res = bnevents("export", run_dir, "--format", "csv", "--excel", "--out", tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "entities.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    pd.testing.assert_frame_equal(read_table(tmp_path / "entities.csv"),
+                                  read_table(run_dir / "entities.csv"))
+
+
+def test_brat_export_from_sources(run_dir: Path, tmp_path: Path):
+    res = bnevents("export", run_dir, "--format", "brat", "--out", tmp_path)
+    assert res.returncode == 0, res.stderr
+    brat = tmp_path / "brat"
+    assert sorted(p.name for p in brat.glob("*.ann")) == ["crlf.ann", "india-nepal.ann", "j1.ann"]
+    # the exported text is byte-identical to the input, BOM and CRLF included
+    assert (brat / "crlf.txt").read_bytes() == (
+        "\ufeff" + ARTICLE.replace("\n", "\r\n")).encode("utf-8")
+    entities = read_table(run_dir / "entities.csv")
+    for name in ("crlf", "india-nepal", "j1"):
+        doc = read_document(brat / f"{name}.ann")
+        assert doc.problems == []
+        mentions = doc.mentions()
+        assert len(mentions) == (entities.doc_id == name).sum()
+        for t in doc.spans.values():
+            assert doc.text[t.start:t.end] == t.text
+        dates = {doc.norm_of(t.id) for t in mentions if t.type == "DATE"}
+        want = {f"TIMEX3:{v}" for v in read_table(run_dir / "dates.csv").query(
+            "doc_id == @name")["value"]}
+        assert dates == want
+
+
+def test_brat_export_needs_texts_when_sources_moved(run_dir: Path, tmp_path: Path):
+    moved = tmp_path / "run"
+    shutil.copytree(run_dir, moved)
+    docs = read_table(moved / "documents.csv")
+    docs["source"] = "/nonexistent/" + docs["doc_id"] + ".txt"
+    docs.to_csv(moved / "documents.csv", index=False)
+    res = bnevents("export", moved, "--format", "brat", "--out", tmp_path / "a")
+    assert res.returncode == 1
+    assert "skipped india-nepal: text not found" in res.stderr
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "india-nepal.txt").write_text(ARTICLE, encoding="utf-8")
+    (texts / "crlf.txt").write_text(ARTICLE, encoding="utf-8")  # not the text the run saw
+    res = bnevents("export", moved, "--format", "brat", "--texts", texts, "--out", tmp_path / "b")
+    assert res.returncode == 1
+    assert "skipped crlf: text has" in res.stderr
+    assert (tmp_path / "b" / "brat" / "india-nepal.ann").is_file()
+
+
+def test_export_usage_errors(run_dir: Path, tmp_path: Path):
+    assert bnevents("export", run_dir, "--format", "xlsx").returncode == 2
+    assert bnevents("export", tmp_path, "--format", "csv").returncode == 2
