@@ -1026,7 +1026,7 @@ def _sentence_may_hold_value(text: str) -> bool:
     """Cheap pre-filter: digits, or a word that can start a date or an amount."""
     if _HAS_DIGIT.search(text):
         return True
-    return any(c in _FIRST_WORDS for c in text.split())
+    return any(w.lstrip(_LEAD_PUNCT).rstrip(_TRAIL_PUNCT) in _FIRST_WORDS for w in text.split())
 
 
 _FIRST_WORDS: set[str] = set()
