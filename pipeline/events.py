@@ -112,6 +112,7 @@ class Entry:
     near_within: int
     block_after: Cue
     block_before: Cue
+    block_clause: Cue
     min_actors: int
 
 
@@ -148,6 +149,7 @@ def lexicon() -> Lexicon:
                 near_within=int(spec.get("near_within", 3)),
                 block_after=Cue.of(spec.get("block_after")),
                 block_before=Cue.of(spec.get("block_before")),
+                block_clause=Cue.of(spec.get("block_clause")),
                 min_actors=int(spec.get("min_actors", 0)),
             )
             suffixes = suffix_sets[spec.get("suffixes", "noun")]
@@ -193,6 +195,7 @@ def clause_rules() -> Clauses:
 
 @dataclass(frozen=True)
 class ActorCues:
+    successor: dict[str, str]  # predecessor state code -> the state it stands for
     pair_phrases: dict[str, tuple[str, ...]]  # last token (with ending) -> preceding tokens
     one: frozenset[str]
     anaphors: frozenset[str]
@@ -220,6 +223,7 @@ def actor_cues() -> ActorCues:
         key=lambda x: -len(x[0]),
     )
     return ActorCues(
+        {str(k): str(v) for k, v in d.get("successor_states", {}).items()},
         pairs, frozenset(_norm(w) for w in d["implicit_one"]),
         frozenset(_norm(w) for w in d["anaphors"]), post,
         frozenset(_norm(w) for w in d["transparent"]),
@@ -293,11 +297,17 @@ class DocContext:
     by_sentence: dict[int, list[Span]]
     bases: dict[str, list[str]]  # country code -> distinct surface forms in the document
     first_country: dict[str, Span]
+    countries: list[Span] = field(default_factory=list)  # COUNTRY mentions in text order
     events: list[Event] = field(default_factory=list)
 
     @property
     def pair_keys(self) -> set[str]:
         return {country_of(s) for s in self.pair}
+
+    def in_pair(self, key: str) -> bool:
+        """Is `key` one of the article's states (or a predecessor of one: SUN for RUS)?"""
+        keys = self.pair_keys
+        return key in keys or actor_cues().successor.get(key) in keys
 
 
 def _article_pair(analysis: Analysis, countries: list[Span]) -> list[Span]:
@@ -351,7 +361,7 @@ def _context(analysis: Analysis) -> DocContext:
         first.setdefault(country_of(m), m)
     return DocContext(
         analysis, _article_pair(analysis, countries), by_sentence,
-        {k: sorted(v) for k, v in bases.items()}, first,
+        {k: sorted(v) for k, v in bases.items()}, first, countries,
     )
 
 
@@ -376,6 +386,11 @@ def clause_ids(words: list[str]) -> list[int]:
         elif w == "," and i > 0 and words[i - 1] in rules.finite:
             pass  # already counted at the verb
     return ids
+
+
+# event types whose words often describe an agreement's subject ("মুক্ত বাণিজ্য চুক্তি")
+_NAMED_BY_AGREEMENT = frozenset({"TRADE", "COOPERATION", "AID", "INVESTMENT"})
+_AGREEMENT_NOUNS = Cue.of(["চুক্তি*", "সমঝোতা*", "প্রটোকল*", "প্রোটোকল*"])
 
 
 @dataclass
@@ -428,6 +443,15 @@ def find_triggers(words: list[str], clauses: list[int], blocked: list[bool]) -> 
                 continue
             if entry.block_before and _window_hit(entry.block_before, words, clauses, first - 2,
                                                   first, cl):
+                continue
+            if entry.block_clause and _window_hit(entry.block_clause, words, clauses, 0,
+                                                  len(words), cl):
+                continue
+            if entry.event_type in _NAMED_BY_AGREEMENT and _window_hit(
+                _AGREEMENT_NOUNS, words, clauses, i + 1, i + 7, cl
+            ):
+                # "বাণিজ্য, ট্রানজিট ... চুক্তি", "সহযোগিতা চুক্তি": words of an agreement's
+                # name or subject are not triggers (§7)
                 continue
             found.append(Trigger(entry, first, i))
     # one trigger per (token, type): keep the best-ranked entry
@@ -621,22 +645,39 @@ def _select(cands: list[Cand], ctx: DocContext, trig: int) -> list[Cand]:
         ):
             best[c.key] = c
     chosen = sorted(best.values(), key=lambda c: c.tok)
-    pair = ctx.pair_keys
-    if pair:
-        inside = [c for c in chosen if c.key in pair]
+    if ctx.pair:
+        inside = [c for c in chosen if ctx.in_pair(c.key)]
         if inside and len(inside) < len(chosen):
             chosen = inside
+    if chosen and all(c.key.startswith("@") for c in chosen):
+        # only unaffiliated bodies ("ইউরোপীয় কয়লা ও ইস্পাত সম্প্রদায় গঠিত হয়"): not the parties
+        return []
     return chosen
 
 
-def _partner(ctx: DocContext, key: str) -> Span | None:
-    if len(ctx.pair) == 2 and key in ctx.pair_keys:
-        return next(s for s in ctx.pair if country_of(s) != key)
-    return None
+def _partner(ctx: DocContext, key: str, before: int = -1) -> Span | None:
+    """The article's other state; its predecessor when that was named last ("সোভিয়েত ইউনিয়ন")."""
+    succ = actor_cues().successor
+    key = succ.get(key, key)
+    if len(ctx.pair) != 2 or key not in ctx.pair_keys:
+        return None
+    other = next(s for s in ctx.pair if country_of(s) != key)
+    okey = country_of(other)
+    if before >= 0:
+        latest = None
+        for m in ctx.countries:
+            if m.cstart >= before:
+                break
+            k = country_of(m)
+            if k == okey or succ.get(k) == okey:
+                latest = k
+        if latest is not None and latest != okey:
+            return ctx.first_country.get(latest, other)
+    return other
 
 
 def assign_roles(
-    etype: str, trig: int, words: list[str], cands: list[Cand], ctx: DocContext
+    etype: str, trig: int, words: list[str], cands: list[Cand], ctx: DocContext, pos: int = -1
 ) -> tuple[Span | None, Span | None, bool]:
     """(Actor1, Actor2, filled): role rules per event type; `filled` when the pair helped."""
     a1: Cand | None = None
@@ -649,7 +690,7 @@ def assign_roles(
         a1 = _pick_subject(rest, trig)
         a2 = host
         if a1 is None and host is not None:
-            p = _partner(ctx, host.key)
+            p = _partner(ctx, host.key, pos)
             return p, host.span, p is not None
     elif etype == "EMBASSY":
         hosts = [c for c in cands if c.kind == "COUNTRY" and c.case == "LOC"]
@@ -671,7 +712,7 @@ def assign_roles(
         a2 = min(others, key=lambda c: abs(c.tok - trig)) if others else None
         if a1 is None and a2 is not None:
             # only the target / recipient is named: the acting state is the article's other one
-            p = _partner(ctx, a2.key)
+            p = _partner(ctx, a2.key, pos)
             return p, a2.span, p is not None
     else:
         named = cands[:]
@@ -681,7 +722,7 @@ def assign_roles(
         a2 = named[1] if len(named) > 1 else None
     filled = False
     if a1 is not None and a2 is None and etype in PARTNER_FILL:
-        p = _partner(ctx, a1.key)
+        p = _partner(ctx, a1.key, pos)
         if p is not None:
             return a1.span, p, True
     return (a1.span if a1 else None), (a2.span if a2 else None), filled
@@ -924,13 +965,16 @@ def extract_events(analysis: Analysis) -> list[Event]:
             explicit = len({c.key for c in local if not c.implicit})
             if t.entry.min_actors and len({c.key for c in local}) < t.entry.min_actors:
                 continue
-            a1, a2, filled = assign_roles(etype, trig, words, local, ctx)
+            tpos = sent.tokens[trig].cstart
+            a1, a2, filled = assign_roles(etype, trig, words, local, ctx, tpos)
             if a1 is None and a2 is None:
                 if prev is not None and "Actor1" in prev.args:
                     a1, a2 = prev.args.get("Actor1"), prev.args.get("Actor2")
                     from_sentence = True
                 elif etype in PAIR_FILL and len(ctx.pair) == 2:
-                    a1, a2, filled = ctx.pair[0], ctx.pair[1], True
+                    a1 = ctx.pair[0]
+                    a2 = _partner(ctx, country_of(a1), tpos)
+                    filled = True
                 else:
                     continue
             args: dict[str, Span] = {}
