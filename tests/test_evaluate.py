@@ -310,3 +310,26 @@ def test_eval_command_reports_and_thresholds(tmp_path: Path):
     assert res.returncode == 2
     res = bnevents("eval", run_dir, gold_dir, "--split", "dev")
     assert res.returncode == 2 and "no .ann files" in res.stderr
+
+
+def test_stage_ablation_in_one_command(tmp_path: Path):
+    from pipeline.evaluate import STAGE_NAMES, headline
+
+    _, gold_dir = write_case(tmp_path)
+    run = tmp_path / "fresh-run"
+    res = bnevents("run", gold_dir, "--out", run, "--quiet")
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "stages"
+    res = bnevents("eval", run, gold_dir, "--stages", "--out", out)
+    assert res.returncode == 0, res.stderr
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    stages = rep["stages"]["results"]
+    assert tuple(stages) == STAGE_NAMES
+    # the merged stage run inside eval scores exactly like `bnevents run` + eval
+    assert stages["both"]["headline"] == headline(rep)
+    # baselines only fill their own columns
+    dates_only = {k for k, v in stages["baseline-dates"]["headline"].items() if v is not None}
+    assert dates_only <= {"entities.DATE.strict", "dates.value_accuracy"}
+    assert stages["baseline-gazetteer"]["headline"]["events.f1"] is None
+    assert "| baseline-dates |" in (out / "report.md").read_text(encoding="utf-8")
+    assert 'id="chart-stages"' in (out / "report.html").read_text(encoding="utf-8")
