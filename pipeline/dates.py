@@ -144,6 +144,7 @@ _REL_DET = {_n(w): int(k) for k, ws in _D["relative_determiners"].items() for w 
 _REL_UNIT = {_n(w): unit for unit, ws in _D["relative_units"].items() for w in ws}
 _REL_WORDS = {_n(w): (v[0], int(v[1])) for w, v in _D["relative_words"].items()}
 _MAX_REL_WORDS = max(w.count(" ") + 1 for w in _REL_WORDS)
+_COORDINATORS = {_n(w) for w in _D["coordinators"]}
 _COUNT_UNITS = {_n(w): unit for unit, ws in _D["relative_count_units"].items() for w in ws}
 _COUNT_DIRECTION = {**{_n(w): 1 for w in _D["relative_count_after"]},
                     **{_n(w): -1 for w in _D["relative_count_before"]}}
@@ -516,6 +517,19 @@ class _Scanner:
                 end, cal = mk
         return end, int(num.value), cal
 
+    def _day_of_month(self, j: int) -> tuple[int, int] | None:
+        """After a month (or মাসের): "২২ তারিখে" -> (end, 22)."""
+        if j < 1 or not self.open_after(j - 1) or j >= min(len(self.words), self.stop):
+            return None
+        num = self.words[j].num
+        if (num is None or not num.integer or num.ndigits > 2 or num.n2 is not None
+                or (num.suffix and num.suffix not in _DAY_ORDINAL) or self.words[j].lead):
+            return None
+        if not (1 <= int(num.value) <= 31 and self.open_after(j)
+                and self.core(j + 1) in _DAY_WORDS):
+            return None
+        return j + 2, int(num.value)
+
     def month_alone(self, i: int, in_range: bool = False) -> tuple[int, _Pt] | None:
         """MONTH [মাসে] [, YEAR]: a month, with its year or (partial) without.
 
@@ -544,6 +558,9 @@ class _Scanner:
             if yr is not None:
                 end, year, _ = yr
                 return self._trailing_words(end, _DAY_WORDS), _Pt(year=year, month=form.month)
+        day = self._day_of_month(j)
+        if day is not None:  # "জুনের ২২ তারিখে"
+            return day[0], _Pt(month=form.month, day=day[1])
         has_mas = self.open_after(j - 1) and self.core(j) in _MONTH_WORDS
         if has_mas:
             return j + 1, pt
@@ -593,6 +610,11 @@ class _Scanner:
             if mf is not None:
                 end, form = mf
                 if form.cal == "greg" or cal in ("greg", form.cal):
+                    day = self._day_of_month(end)
+                    if day is not None:  # "২০১৪ সালের জুনের ২২ তারিখে"
+                        cal2 = form.cal if form.cal != "greg" else pt.cal
+                        return day[0], _Pt(year=year, month=form.month, day=day[1], cal=cal2), \
+                            None, None
                     end = self._trailing_words(end, _MONTH_WORDS)
                     cal2 = form.cal if form.cal != "greg" else pt.cal
                     return end, _Pt(year=year, month=form.month, cal=cal2), None, None
@@ -665,12 +687,9 @@ class _Scanner:
                 return end, _Pt(month=mf[1].month, rel=pt.rel)
         if unit == "month" and self.open_after(j - 1):
             # "একই মাসের ২৯ তারিখে": a day of the anchor's month
-            num = self.words[j].num if j < min(len(self.words), self.stop) else None
-            if (num is not None and num.integer and num.ndigits <= 2 and num.n2 is None
-                    and (not num.suffix or num.suffix in _DAY_ORDINAL)
-                    and 1 <= int(num.value) <= 31 and self.open_after(j)
-                    and self.core(j + 1) in _DAY_WORDS):
-                return j + 2, _Pt(day=int(num.value), rel=pt.rel)
+            day = self._day_of_month(j)
+            if day is not None:
+                return day[0], _Pt(day=day[1], rel=pt.rel)
         return j, pt
 
     def _counted(self, i: int) -> tuple[int, _Pt] | None:
@@ -851,10 +870,28 @@ class _Scanner:
                     return _Match(k, v)
         if fixed1 is not None:
             return _Match(j, fixed1)
-        if p1.bare and not self.lenient:
+        if p1.bare and not self.lenient and not self._coordinated_year(j):
             return None
         v = self.resolve(p1, day2)
         return _Match(j, v) if v is not None else None
+
+    def _coordinated_year(self, j: int) -> bool:
+        """After a bare year at j-1: "ও|এবং|," and then a year with its marker."""
+        if not self.open_after(j - 1, allow_comma=True):
+            return False
+        k = j
+        if self.words[j - 1].trail != ",":
+            if self.core(j) not in _COORDINATORS or not self.open_after(j):
+                return False
+            k = j + 1
+        if k >= min(len(self.words), self.stop) or self.words[k].lead:
+            return False
+        nxt = self.year_phrase(k)
+        if nxt is not None:
+            return True
+        # a list: "১৯৯০, ১৯৯১ ও ১৯৯২ সালে"
+        by = self.bare_year(k)
+        return by is not None and self._coordinated_year(by[0])
 
     def _range(self, p1: _Pt, p2: _Pt) -> DateValue | None:
         # the end inherits what it leaves out from the start and vice versa:

@@ -140,6 +140,18 @@ def test_bare_month_with_ending_takes_the_anchor_year(rule_pipeline: Pipeline) -
     assert found == [("২০১৯ সালের মার্চে", "TIMEX3:2019-03"), ("আগস্টে", "TIMEX3:2019-08")]
 
 
+def test_coordinated_years_and_day_of_month(rule_pipeline: Pipeline) -> None:
+    text = ("১৯৮৬ ও ১৯৮৭ সালে বন্যা হয়। তিনি ২০০০ জন সৈন্য ও ২০০১ সালে আসেন। "
+            "২০০৮ সালের মার্চের ১৭ তারিখে সফর শুরু হয়।")
+    found = [(t, n) for label, t, n in values(rule_pipeline, text) if label == "DATE"]
+    assert found == [
+        ("১৯৮৬", "TIMEX3:1986"),
+        ("১৯৮৭ সালে", "TIMEX3:1987"),
+        ("২০০১ সালে", "TIMEX3:2001"),  # ২০০০ জন is a count, not a coordinated year
+        ("২০০৮ সালের মার্চের ১৭ তারিখে", "TIMEX3:2008-03-17"),
+    ]
+
+
 def test_span_rules(rule_pipeline: Pipeline) -> None:
     # single-bound থেকে stays outside; qualifiers outside; no trailing punctuation
     found = values(rule_pipeline, "১৯৭৪ সাল থেকে দুই দেশের সম্পর্ক ভালো। বিংশ শতাব্দীর শেষ দিকে, "
