@@ -36,5 +36,11 @@ test: $(STAMP_TEST)
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check pipeline tests bench
 
+.PHONY: accuracy
+## make accuracy: score every stage on the test split of annotations/, write $(OUT)/report/
+## (report.html/.md/.json, errors.csv) and rewrite the README "## Accuracy" section
+accuracy: $(STAMP)
+	$(BIN)/bnevents eval annotations/ --stages --split test --out $(OUT)/report --readme README.md
+
 clean:
 	rm -rf $(OUT) build *.egg-info .pytest_cache .ruff_cache

@@ -386,8 +386,8 @@ def render_html(report: dict[str, Any], errors: Any = None, max_error_rows: int 
     )
     if errors is not None and len(errors):
         parts.append(
-            f'<h2 id="errors">Errors (first {min(max_error_rows, len(errors))} of '
-            f"{len(errors)}; all in errors.csv)</h2>"
+            f'<h2 id="errors">Errors: a sample of each task ({len(errors)} in all, every one '
+            "in errors.csv)</h2>"
         )
         cols = [
             "task",
@@ -400,7 +400,9 @@ def render_html(report: dict[str, Any], errors: Any = None, max_error_rows: int 
             "detail",
             "sentence",
         ]
-        rows = errors[cols].head(max_error_rows).astype(str).values.tolist()
+        # a few of each task, so event and argument errors are not hidden below entity ones
+        per_task = max(1, max_error_rows // max(1, errors["task"].nunique()))
+        rows = errors.groupby("task", sort=False).head(per_task)[cols].astype(str).values.tolist()
         parts.append(_html_table(cols, rows, "errors"))
     parts.append("</body></html>")
     return "\n".join(parts)
