@@ -298,6 +298,7 @@ class DocContext:
     bases: dict[str, list[str]]  # country code -> distinct surface forms in the document
     first_country: dict[str, Span]
     countries: list[Span] = field(default_factory=list)  # COUNTRY mentions in text order
+    form_country: dict[str, str] = field(default_factory=dict)  # surface form -> code
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -362,6 +363,7 @@ def _context(analysis: Analysis) -> DocContext:
     return DocContext(
         analysis, _article_pair(analysis, countries), by_sentence,
         {k: sorted(v) for k, v in bases.items()}, first, countries,
+        {f: k for k, fs in bases.items() for f in fs if " " not in f},
     )
 
 
@@ -560,8 +562,6 @@ def _case(m: Span, a: int, b: int, words: list[str], forms: list[str]) -> str:
         j += 1
     if j < len(words):
         role = cues.postpositions.get(words[j])
-        if role is None and j + 1 < len(words):
-            role = cues.postpositions.get(words[j + 1]) if words[j + 1] in ("থেকে",) else None
         if role is not None:
             return role
     return case
@@ -581,7 +581,11 @@ def sentence_cands(ctx: DocContext, sent: Sentence, words: list[str]) -> list[Ca
         if m.label not in ACTOR_LABELS:
             continue
         forms = ctx.bases.get(country_of(m), []) if m.label == "COUNTRY" else []
-        out.append(Cand(a, b, _actor_key(m), m.label, _case(m, a, b, words, forms), m))
+        key = _actor_key(m)
+        if key.startswith("@"):
+            # an unaffiliated "তাজিকিস্তান সরকার" / "X-এর মন্ত্রণালয়": the country word it starts with
+            key = ctx.form_country.get(words[a], key)
+        out.append(Cand(a, b, key, m.label, _case(m, a, b, words, forms), m))
     cues = actor_cues()
     for i, w in enumerate(words):
         if i in occupied:
@@ -677,16 +681,22 @@ def _partner(ctx: DocContext, key: str, before: int = -1) -> Span | None:
 
 
 def assign_roles(
-    etype: str, trig: int, words: list[str], cands: list[Cand], ctx: DocContext, pos: int = -1
+    etype: str, trig: int, words: list[str], cands: list[Cand], ctx: DocContext, pos: int = -1,
+    raw: list[Cand] | None = None,
 ) -> tuple[Span | None, Span | None, bool]:
-    """(Actor1, Actor2, filled): role rules per event type; `filled` when the pair helped."""
+    """(Actor1, Actor2, filled): role rules per event type; `filled` when the pair helped.
+
+    `cands` are the selected candidates (one per state); `raw` all of the clause's, so that a
+    host country named beside a person of the same state is still seen.
+    """
     a1: Cand | None = None
     a2: Cand | None = None
     if etype == "VISIT":
-        hosts = [c for c in cands if c.kind == "COUNTRY" and (
+        hosts = [c for c in (raw or cands) if c.kind == "COUNTRY" and (
             c.case == "LOC" or (c.end < trig and trig - c.end <= 2 and c.case == "NOM"))]
         host = min(hosts, key=lambda c: abs(c.tok - trig)) if hosts else None
-        rest = [c for c in cands if c is not host and c.case in ("NOM", "GEN")]
+        rest = [c for c in cands if (host is None or c.key != host.key)
+                and c.case in ("NOM", "GEN")]
         a1 = _pick_subject(rest, trig)
         a2 = host
         if a1 is None and host is not None:
@@ -870,6 +880,7 @@ def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
     cues = attribute_cues()
     cl = clauses[t.last]
     best: tuple[float, str] | None = None
+    listed: set[str] = set()  # sectors of the list right before the trigger
     for j, w in enumerate(words):
         if clauses[j] != cl:
             continue
@@ -878,7 +889,12 @@ def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
                 dist = abs(j - t.last) + (0.5 if j > t.last else 0.0)
                 if best is None or dist < best[0]:
                     best = (dist, name)
+                if t.last - 12 <= j < t.last:
+                    listed.add(name)
                 break
+    if len(listed) >= 3:
+        # "রাজনৈতিক, অর্থনৈতিক, ... সাংস্কৃতিক ... সমন্বয়": no one sector
+        return "OTHER"
     return best[1] if best else cues.sector_default.get(etype, "OTHER")
 
 
@@ -914,15 +930,18 @@ def extract_events(analysis: Analysis) -> list[Event]:
     types = _EVENT_TYPES
     events: list[Event] = []
     last_time: Span | None = None  # the previous sentence's event time (for anaphoric continuation)
+    last_person: Span | None = None  # the previous sentence's acting person ("তিনি")
     last_section = -1
     for sent in analysis.sentences:
         words = [t.text for t in sent.tokens]
         if not words:
             continue
         if sent.section != last_section:
-            last_time, last_section = None, sent.section
+            last_time, last_person, last_section = None, None, sent.section
         clauses = clause_ids(words)
         cands = sentence_cands(ctx, sent, words)
+        if last_person is not None:
+            cands = _pronoun_cands(words, cands, last_person)
         vals = _sentence_values(ctx, sent, words)
         blocked = [False] * len(words)
         for group in vals.values():
@@ -934,9 +953,11 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 for j in range(c.tok, c.end + 1):
                     blocked[j] = True
         triggers = merge_triggers(find_triggers(words, clauses, blocked), clauses)
+        people = [c.span for c in cands if c.kind == "PERSON" and c.case == "NOM"]
         if not triggers:
             if vals["DATE"]:
                 last_time = vals["DATE"][-1].span
+            last_person = people[0] if people else None
             continue
         inherit = None
         if not vals["DATE"] and last_time is not None and not _starts_with(words, rules.no_time) \
@@ -949,7 +970,8 @@ def extract_events(analysis: Analysis) -> list[Event]:
             etype = t.entry.event_type
             trig = t.last
             cl = clauses[trig]
-            local = _select([c for c in cands if clauses[c.tok] == cl], ctx, trig)
+            raw = [c for c in cands if clauses[c.tok] == cl]
+            local = _select(raw, ctx, trig)
             from_sentence = False
             prev = sentence_events[-1] if sentence_events else None
             pair = ctx.pair_keys
@@ -960,13 +982,15 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 local = []
             if not local:
                 # a clause without actors takes them from the clauses before it
-                local = _select([c for c in cands if clauses[c.tok] < cl], ctx, trig)
+                raw = [c for c in cands if clauses[c.tok] < cl]
+                local = _select(raw, ctx, trig)
                 from_sentence = bool(local)
             explicit = len({c.key for c in local if not c.implicit})
             if t.entry.min_actors and len({c.key for c in local}) < t.entry.min_actors:
                 continue
             tpos = sent.tokens[trig].cstart
-            a1, a2, filled = assign_roles(etype, trig, words, local, ctx, tpos)
+            a1, a2, filled = assign_roles(etype, trig, words, local, ctx, tpos,
+                                          _drop_affiliations(raw))
             if a1 is None and a2 is None:
                 if prev is not None and "Actor1" in prev.args:
                     a1, a2 = prev.args.get("Actor1"), prev.args.get("Actor2")
@@ -1011,12 +1035,25 @@ def extract_events(analysis: Analysis) -> list[Event]:
             sentence_events.append(ev)
         events.extend(_drop_financing_aid(sentence_events, sent))
         times = [e.args["Time"] for e in sentence_events if "Time" in e.args]
+        acting = [e.args["Actor1"] for e in sentence_events
+                  if e.args.get("Actor1") is not None and e.args["Actor1"].label == "PERSON"]
+        last_person = acting[-1] if acting else (people[0] if people else None)
         if vals["DATE"]:
             last_time = vals["DATE"][-1].span
         elif times:
             last_time = times[-1]
     ctx.events = events
     return events
+
+
+def _pronoun_cands(words: list[str], cands: list[Cand], person: Span) -> list[Cand]:
+    """"নাজাফে তিনি ... সাক্ষাৎ করেন": তিনি is the previous sentence's acting person."""
+    out = list(cands)
+    for i, w in enumerate(words):
+        if w in _PRONOUNS:
+            out.append(Cand(i, i, _actor_key(person), "PERSON", "NOM", person, implicit=True))
+    out.sort(key=lambda c: c.tok)
+    return out
 
 
 def _drop_financing_aid(events: list[Event], sent: Sentence) -> list[Event]:
