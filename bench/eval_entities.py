@@ -102,7 +102,10 @@ def main() -> None:
                         )
             else:
                 fp[key[2]] += 1
-                errors[doc_id].append(f"  FP   {key[2]:8} {m.text}  [{m.start}]")
+                errors[doc_id].append(
+                    f"  FP   {key[2]:8} {m.text}  [{m.start}] ctx: "
+                    f"{text[max(0, key[0] - 25):key[0]]}<<>>{text[key[1]:key[1] + 25]}"
+                )
         for key in gold:
             if key not in pred:
                 fn[key[2]] += 1

@@ -48,8 +48,22 @@ from .model import Analysis, Span
 from .normalise import normalise_text_plain
 
 _GENITIVE_ENDINGS = ("এর", "ের", "র", "-এর", "-র", "েরও", "এরও", "রও", "েরই", "রই")
-# case endings after which a person's name is over ("মোবারকের মধ্যস্থতায়")
-_NAME_FINAL_ENDINGS = ("ের", "এর", "কে", "দের", "-এর", "-কে", "েরও", "কেও")
+# case endings after which a person's name is over ("মোবারকের মধ্যস্থতায়"); after the
+# first word only the unambiguous genitive ("এনরিকে পেনিয়া" is a first name in -কে)
+_NAME_FINAL_ENDINGS = ("ের", "এর", "কে", "দের", "-এর", "-কে", "েরও", "কেও", "য়ের")
+# a bare -র genitive ("বুসিয়ার") also ends many names ("কুমার"): it ends a name only
+# from the third word on
+_WEAK_FINAL_ENDINGS = ("র", "রও")
+_NAME_FINAL_ENDINGS_FIRST = ("ের", "-এর", "েরও")
+_ARABIC_PREFIXES = tuple(normalise_text_plain(w) for w in ("আল-", "এল-"))
+_LOCATIVE_ENDINGS = tuple(normalise_text_plain(w) for w in ("ে", "তে", "য়"))
+_ADVERB_ENDINGS = tuple(normalise_text_plain(w) for w in ("ভাবে", "গতভাবে", "কালে"))
+_FROM, _UNTIL = normalise_text_plain("থেকে"), normalise_text_plain("পর্যন্ত")
+# endings that mark a word as inflected for case (not a bare name word); a final ে
+# alone is not one: transliterated names end in it ("কাফুয়ে", "এনরিকে")
+_STRONG_ENDINGS = tuple(
+    normalise_text_plain(w) for w in ("ের", "এর", "কে", "তে", "দের", "-এর", "েরা", "য়", "য়ে")
+)
 _MAX_NAME_WORDS = 4
 _MAX_ARABIC_NAME_WORDS = 7  # "মনসুর বিন খালিদ বিন ফারহান"
 _ARABIC_LINKS = frozenset(normalise_text_plain(w) for w in ("বিন", "ইবনে", "আল", "বিনতে"))
@@ -65,8 +79,19 @@ def _resources() -> dict:
     titles = load_yaml("person_titles.yaml")
     org = load_yaml("org_heads.yaml")
     loc = load_yaml("loc_patterns.yaml")
+    countries = load_yaml("countries.yaml")
     stop = _norm_set(list(STOP_WORDS))
     return {
+        "single_name_titles": _norm_set(titles["single_name_titles"]),
+        "descriptors": _norm_set(org["descriptors"]),
+        "facility": _norm_set(loc["facility_classifiers"]),
+        "settlement_before_name": _norm_set(loc["settlement_before_name"]),
+        "place_verbs": _norm_set(loc["place_verbs"]),
+        "not_places": _norm_set(loc["not_places"]),
+        "title_endings": tuple(_norm_set(titles["title_endings"])),
+        "directions": _norm_set(loc["direction_words"]),
+        "state_words": _norm_set(countries["state_words"]),
+        "state_prefixes": _norm_set(countries["state_prefixes"]),
         "stop": stop,
         "title_modifiers": _norm_set(titles["title_modifiers"]),
         "name_stops": stop | _norm_set(titles["name_stops"]) | _norm_set(titles["postpositions"]),
@@ -137,10 +162,12 @@ class EntityRules:
         sents = [self._words(analysis, s.index, s.cstart, s.cend) for s in analysis.sentences]
         for sent in sents:
             self._gazetteer(sent)
+            self._country_names(sent)
             self._loc_patterns(sent)
             self._org_patterns(sent)
             self._persons_after_titles(sent)
         self._propagate_persons(sents)
+        self._propagate_places(sents)
         self._affiliate(sents)
         spans: list[Span] = []
         for sent in sents:
@@ -162,10 +189,9 @@ class EntityRules:
         return spans
 
     # -- helpers -----------------------------------------------------------
-    @staticmethod
-    def _words(analysis: Analysis, index: int, cstart: int, cend: int) -> _Sent:
+    def _words(self, analysis: Analysis, index: int, cstart: int, cend: int) -> _Sent:
         text = analysis.clean[cstart:cend]
-        found = split_words(text, cstart)
+        found = self._split_country_pairs(split_words(text, cstart))
         starts = [a for a, _, _ in found]
         ends = [b for _, b, _ in found]
         words = [w for _, _, w in found]
@@ -174,6 +200,23 @@ class EntityRules:
             gaps.append(analysis.clean[prev:a])
             prev = b
         return _Sent(index, starts, ends, words, gaps, [None] * len(words))
+
+    def _split_country_pairs(
+        self, found: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """'''ইসরায়েল-মিশর সম্পর্ক''': a hyphen between two country names separates
+        two words (an en dash always does); "সৌদি-কাতার" (demonym-country) stays one."""
+        out = []
+        for a, b, word in found:
+            if "-" in word and not word.startswith("-"):
+                parts = word.split("-")
+                entries = [self.gaz.lookup(p) for p in parts] if len(parts) == 2 else []
+                if entries and all(e is not None and e.label == COUNTRY for e in entries):
+                    cut = a + len(parts[0])
+                    out.extend([(a, cut, parts[0]), (cut + 1, b, parts[1])])
+                    continue
+            out.append((a, b, word))
+        return out
 
     def _has_base(self, word: str, vocab: frozenset[str]) -> bool:
         return any(b in vocab for b in self.bases(word))
@@ -187,6 +230,33 @@ class EntityRules:
             return False
         last = m.entry.name.split(" ")[-1]
         return self._ending(sent.words[m.last], last) in _GENITIVE_ENDINGS
+
+    @staticmethod
+    def _strong(word: str) -> bool:
+        """The word carries a case ending (it cannot be a bare name word)."""
+        return word.endswith(_STRONG_ENDINGS)
+
+    def _after_genitive(self, sent: _Sent, k: int) -> bool:
+        """Word k follows a genitive ("মেক্সিকোর দূতাবাস"): it heads a phrase, not a name."""
+        if k == 0 or not sent.joined(k):
+            return False
+        prev = sent.words[k - 1]
+        return prev.endswith(_GENITIVE_ENDINGS) and len(prev) > 3
+
+    def _ends_name(self, sent: _Sent, j: int) -> bool:
+        """Word j can be the last word of a name: it has a case ending, or it is bare
+        and a break follows (end, punctuation, postposition, conjunction, a mention)."""
+        word = sent.words[j]
+        if word.endswith(_NAME_FINAL_ENDINGS + _WEAK_FINAL_ENDINGS):
+            return True
+        if self._strong(word) or word.endswith("ে"):
+            return False
+        nxt = j + 1
+        return (
+            nxt >= len(sent.words) or not sent.joined(nxt) or not sent.free(nxt)
+            or sent.words[nxt] in self.res["postpositions"]
+            or sent.words[nxt] in self.res["org_conj"]
+        )
 
     def _is_name_word(self, word: str, stops: frozenset[str]) -> bool:
         return (
@@ -206,42 +276,179 @@ class EntityRules:
             if e.label == ORG and not e.code:
                 m.attrs["multinational"] = True
             sent.take(m)
+        ends = self.res["title_endings"]
+        for k, word in enumerate(sent.words):
+            # "অর্থনীতিমন্ত্রী": any compound ending in -মন্ত্রী is an office
+            if sent.owner[k] is None and word.endswith(ends) and word not in ends:
+                entry = Entry(TITLE, "", word, "pattern")
+                sent.take(_Mention(TITLE, k, k, entry=entry, emitted=False, kind="pattern:title"))
+
+    def _country_names(self, sent: _Sent) -> None:
+        """Grow a country over a state word or prefix ("জাম্বিয়া প্রজাতন্ত্রের")."""
+        res = self.res
+        for m in [m for m in sent.mentions if m.label == COUNTRY]:
+            nxt = m.last + 1
+            if sent.free(nxt) and sent.joined(nxt) and not self._is_inflected(sent, m) and \
+                    self._has_base(sent.words[nxt], res["state_words"]):
+                self._resize(sent, m, m.first, nxt)
+            prev = m.first - 1
+            if sent.free(prev) and sent.joined(m.first) and \
+                    sent.words[prev] in res["state_prefixes"]:
+                self._resize(sent, m, prev, m.last)
+
+    @staticmethod
+    def _resize(sent: _Sent, m: _Mention, first: int, last: int) -> None:
+        sent.release(m)
+        m.first, m.last = first, last
+        sent.take(m)
+
+    def _is_inflected(self, sent: _Sent, m: _Mention) -> bool:
+        if m.entry is None:
+            return False
+        return sent.words[m.last] != m.entry.name.split(" ")[-1]
 
     # -- 2. LOC ------------------------------------------------------------
     def _loc_patterns(self, sent: _Sent) -> None:
         res = self.res
         n = len(sent.words)
         for k in range(n):
-            if not sent.free(k) or not sent.joined(k):
+            if not sent.free(k):
                 continue
             word = sent.words[k]
-            prev = sent.owner[k - 1]
-            if self._has_base(word, res["classifiers"]):
-                if prev is not None and prev.label == LOC and prev.last == k - 1:
-                    # the place name ended uninflected before its classifier
-                    if sent.words[k - 1] == (prev.entry.name.split(" ")[-1] if prev.entry
-                                             else sent.words[k - 1]):
-                        sent.release(prev)
-                        prev.last = k
+            prev = sent.owner[k - 1] if k > 0 and sent.joined(k) else None
+            if self._has_base(word, res["classifiers"]) and sent.joined(k):
+                if prev is not None and prev.label in (LOC, COUNTRY) and prev.last == k - 1:
+                    # "নীল নদের", "ভেনেজুয়েলা উপসাগরের": a bare place or country name
+                    # before a classifier names a place together with it
+                    if not self._is_inflected(sent, prev) and (
+                        prev.label == LOC or not self._has_base(word, res["extend_only"])
+                    ):
+                        self._resize(sent, prev, prev.first, k)
+                        prev.label, prev.code = LOC, ""
                         prev.kind += "+classifier"
-                        sent.take(prev)
                     continue
                 if self._has_base(word, res["extend_only"]):
                     continue
                 first = k
-                # one or two unknown name words before the classifier
+                width = 2 if self._has_base(word, res["facility"]) else 1
                 while (
-                    first - 1 >= 0 and k - first < 2 and sent.free(first - 1)
+                    first - 1 >= 0 and k - first < width and sent.free(first - 1)
                     and sent.joined(first)
                     and self._is_name_word(sent.words[first - 1], res["org_stops"])
-                    and self.bases(sent.words[first - 1]) == (sent.words[first - 1],)
+                    and not self._strong(sent.words[first - 1])
                 ):
                     first -= 1
                 if first < k:
                     sent.take(_Mention(LOC, first, k, kind="pattern:classifier"))
-            elif word in res["settlement"] or self._has_base(word, res["settlement"]):
-                if sent.free(k - 1) and self._is_name_word(sent.words[k - 1], res["org_stops"]):
+            elif self._has_base(word, res["settlement"]) and sent.joined(k):
+                before = sent.words[k - 1]
+                if sent.free(k - 1) and self._is_name_word(before, res["org_stops"]) and \
+                        not self._strong(before) and not self._after_genitive(sent, k - 1):
                     sent.take(_Mention(LOC, k - 1, k - 1, kind="pattern:settlement"))
+        for k in range(n - 1):
+            # "বন্দরনগরী খোররমশহর", "রাজধানী আরবিলে"
+            if sent.words[k] in res["settlement_before_name"] and sent.free(k + 1) and \
+                    sent.joined(k + 1) and self._is_name_word(sent.words[k + 1], res["name_stops"]):
+                sent.take(_Mention(LOC, k + 1, k + 1, kind="pattern:settlement"))
+        for k in range(1, n):
+            # "হামিনায় স্বাক্ষরিত": a locative word before a signing/meeting verb
+            if sent.words[k] in res["place_verbs"] and sent.joined(k) and sent.free(k - 1):
+                word = sent.words[k - 1]
+                if self._is_name_word(word, res["name_stops"] | res["not_places"]) and \
+                        word.endswith(_LOCATIVE_ENDINGS) and not word.endswith(_ADVERB_ENDINGS) \
+                        and not self._after_genitive(sent, k - 1):
+                    sent.take(_Mention(LOC, k - 1, k - 1, kind="pattern:place_verb"))
+        self._from_to(sent)
+        # "উত্তর সিনাইয়ে": a compass word before a place begins its name
+        for m in [m for m in sent.mentions if m.label == LOC]:
+            prev = m.first - 1
+            if sent.free(prev) and sent.joined(m.first) and sent.words[prev] in res["directions"]:
+                self._resize(sent, m, prev, m.last)
+
+    def _from_to(self, sent: _Sent) -> None:
+        """"X থেকে Y পর্যন্ত" with one known place: the other one-word end is a place."""
+        words = sent.words
+        n = len(words)
+        for k in range(1, n - 2):
+            if words[k] != _FROM:
+                continue
+            for j in range(k + 2, min(n, k + 5)):
+                if words[j] == _UNTIL:
+                    break
+            else:
+                continue
+            left, right = sent.owner[k - 1], sent.owner[j - 1]
+            ends = [(k - 1, left), (j - 1, right)]
+            if not any(m is not None and m.label == LOC for _, m in ends):
+                continue
+            for idx, m in ends:
+                if m is None and self._is_name_word(words[idx], self.res["name_stops"]) and \
+                        (idx != j - 1 or j - 1 == k + 1) and not self._after_genitive(sent, idx):
+                    sent.take(_Mention(LOC, idx, idx, kind="pattern:from_to"))
+
+    def _propagate_places(self, sents: list[_Sent]) -> None:
+        """A name a pattern found to be a place is a place everywhere in the document;
+        an unknown word listed with places ("বসরা, কারবালা, নাজাফ ও ...") is one too."""
+        names: dict[str, Entry] = {}
+        for sent in sents:
+            self._place_lists(sent)
+            for m in sent.mentions:
+                if m.label == LOC and m.kind.startswith("pattern") and m.first == m.last:
+                    base = self.bases(sent.words[m.first])[-1]
+                    names.setdefault(base, Entry(LOC, "", base, "doc"))
+        if not names:
+            return
+        local = Gazetteer(names.values())
+        for sent in sents:
+            for a, b in self._free_runs(sent):
+                for match in local.match(sent.words[a:b]):
+                    sent.take(_Mention(LOC, a + match.first, a + match.last, kind="propagated"))
+
+    def _place_lists(self, sent: _Sent) -> None:
+        conj = self.res["org_conj"]
+        n = len(sent.words)
+        k = 0
+        while k < n:
+            items: list[tuple[int, int, _Mention | None]] = []
+            j = k
+            after_conj = False
+            while j < n:
+                item = self._list_item(sent, j, after_conj)
+                if item is None:
+                    break
+                items.append(item)
+                nxt = item[1] + 1
+                after_conj = False
+                if nxt < n and sent.gaps[nxt].strip() == ",":
+                    j = nxt
+                elif nxt + 1 < n and sent.words[nxt] in conj and sent.joined(nxt) \
+                        and sent.joined(nxt + 1):
+                    j, after_conj = nxt + 1, True
+                else:
+                    break
+            mentions = [m for _, _, m in items if m is not None]
+            if len(items) >= 2 and mentions and all(m.label == LOC for m in mentions):
+                for a, _, m in items:
+                    if m is None:
+                        sent.take(_Mention(LOC, a, a, kind="pattern:list"))
+            k = items[-1][1] + 1 if items else k + 1
+
+    def _list_item(
+        self, sent: _Sent, j: int, last: bool = False
+    ) -> tuple[int, int, _Mention | None] | None:
+        """A list item starting at word j: a whole mention, or one free name word."""
+        owner = sent.owner[j]
+        if owner is not None:
+            return (j, owner.last, owner) if owner.first == j and owner.emitted else None
+        if not self._is_name_word(sent.words[j], self.res["name_stops"]):
+            return None
+        if self._after_genitive(sent, j) or (j > 0 and sent.joined(j) and not sent.free(j - 1)):
+            return None
+        nxt = j + 1
+        if not last and nxt < len(sent.words) and sent.joined(nxt) and sent.free(nxt) and \
+                sent.words[nxt] not in self.res["org_conj"]:
+            return None  # a phrase, not a one-word name
+        return (j, j, None)
 
     # -- 3. ORG ------------------------------------------------------------
     def _org_patterns(self, sent: _Sent) -> None:
@@ -249,108 +456,176 @@ class EntityRules:
         n = len(sent.words)
         k = 0
         while k < n:
-            if not sent.free(k) or not self._has_base(sent.words[k], res["org_heads"]):
+            if not sent.free(k) or not self._has_base(sent.words[k], res["org_heads"] |
+                                                      res["descriptors"]):
                 k += 1
                 continue
             head = k
-            # "জাপানের উন্নয়ন সংস্থা জাইকার": a descriptor before a known name is no name
             nxt = sent.owner[head + 1] if head + 1 < n else None
+            # "জাপানের উন্নয়ন সংস্থা জাইকার": a descriptor before a known name is no name
             if nxt is not None and nxt.label == ORG and sent.joined(head + 1):
                 k += 1
                 continue
-            first, modifiers, absorbed = head, 0, None
-            j = head - 1
-            while j >= 0 and sent.joined(j + 1) and head - j <= 6:
-                owner, word = sent.owner[j], sent.words[j]
-                if owner is None:
-                    if word in res["org_conj"] and modifiers and j - 1 >= 0 \
-                            and sent.free(j - 1) and sent.joined(j) \
-                            and self._is_name_word(sent.words[j - 1], res["org_stops"]):
-                        j -= 1
-                        continue
-                    if not self._is_name_word(word, res["org_stops"]):
-                        break
-                    if word.endswith(("ের", "-এর")) or sent.words[j] in res["postpositions"]:
-                        break
-                    first, modifiers = j, modifiers + 1
-                    j -= 1
+            # "বিমান সংস্থা লাতাম": a descriptor directly followed by a name introduces it
+            if sent.words[head] in res["descriptors"]:
+                named = self._name_after_descriptor(sent, head)
+                if named is not None:
+                    sent.take(named)
+                    k = named.last + 1
                     continue
-                if owner.label == COUNTRY:
-                    if modifiers and self._is_genitive(sent, owner) and owner.last == j and \
-                            self._has_base(sent.words[head], res["country_genitive_heads"]):
-                        first, absorbed = owner.first, owner
-                    break
-                if owner.label in (LOC, ORG, DEMONYM) and owner.last == j and \
-                        not self._is_genitive(sent, owner):
-                    first, modifiers = owner.first, modifiers + 1
-                    if owner.label == DEMONYM:
-                        j = owner.first - 1
-                        continue
-                break
-            if not modifiers:
+            if not self._has_base(sent.words[head], res["org_heads"]):
                 k += 1
                 continue
-            last = head
-            # "ইউনিভার্সিটি অব ক্রিয়েটিভ টেকনোলোজি"
-            if head + 1 < n and sent.words[head + 1] in res["of_words"] and sent.joined(head + 1):
-                j = head + 2
-                while j < n and j - head <= 5 and sent.free(j) and sent.joined(j) and \
-                        self._is_name_word(sent.words[j], res["org_stops"]):
-                    last = j
-                    j += 1
-            m = _Mention(ORG, first, last, kind="pattern:head")
-            for j in range(first, last + 1):
-                owner = sent.owner[j]
-                if owner is not None and owner is not m:
-                    if owner.label == DEMONYM and not m.code:
-                        m.code = owner.code
-                    if owner is absorbed:
-                        m.code = owner.code
-                        m.attrs["country_in_name"] = True
-                    sent.release(owner)
-            sent.take(m)
-            k = last + 1
+            m = self._name_before_head(sent, head)
+            if m is None:
+                k += 1
+                continue
+            k = m.last + 1
+
+    def _name_after_descriptor(self, sent: _Sent, head: int) -> _Mention | None:
+        res = self.res
+        n = len(sent.words)
+        stops = res["org_stops"] | res["name_stops"]
+        words: list[int] = []
+        j = head + 1
+        while j < n and len(words) < 6 and sent.free(j) and sent.joined(j):
+            if not self._is_name_word(sent.words[j], stops):
+                break
+            words.append(j)
+            if self._has_base(sent.words[j], res["org_heads"]):
+                # "কোম্পানি চায়না ননফেরাস মেটাল মাইনিং গ্রুপ": a name with its own head
+                return _Mention(ORG, words[0], j, kind="pattern:descriptor")
+            j += 1
+        if not words:
+            return None
+        # without a head noun a name is one word, or two when the second ends it
+        last = words[0]
+        if len(words) > 1 and not self._strong(sent.words[words[0]]) \
+                and not sent.words[words[0]].endswith(_NAME_FINAL_ENDINGS) \
+                and self._ends_name(sent, words[1]):
+            last = words[1]
+        return _Mention(ORG, words[0], last, kind="pattern:descriptor")
+
+    def _name_before_head(self, sent: _Sent, head: int) -> _Mention | None:
+        res = self.res
+        n = len(sent.words)
+        first, plain, parts, absorbed = head, 0, 0, None
+        j = head - 1
+        while j >= 0 and sent.joined(j + 1) and head - j <= 6:
+            owner, word = sent.owner[j], sent.words[j]
+            if owner is None:
+                if word in res["org_conj"] and plain and j - 1 >= 0 and sent.free(j - 1) \
+                        and sent.joined(j) \
+                        and self._is_name_word(sent.words[j - 1], res["org_stops"]):
+                    j -= 1
+                    continue
+                if not self._is_name_word(word, res["org_stops"]) or self._strong(word) \
+                        or self._has_base(word, res["settlement"]):
+                    break
+                first, plain = j, plain + 1
+                j -= 1
+                continue
+            if owner.last != j:
+                break
+            if owner.label == COUNTRY:
+                if plain and self._is_genitive(sent, owner) and \
+                        self._has_base(sent.words[head], res["country_genitive_heads"]):
+                    first, absorbed = owner.first, owner
+                elif plain and not self._is_inflected(sent, owner):
+                    # "বাংলাদেশ বিদ্যুৎ উন্নয়ন বোর্ড": a bare country word opens the name
+                    first, absorbed = owner.first, owner
+                break
+            if owner.label in (LOC, ORG, DEMONYM) and not self._is_genitive(sent, owner):
+                # a name starts with a place, a known body or a demonym ("নাইজেরিয়ান ...")
+                first, parts = owner.first, parts + 1
+            break
+        # "সদর দপ্তর", "পুনরুদ্ধার তহবিল": one generic word before a head is no name
+        if plain + parts < 2 and not (plain and absorbed is not None):
+            return None
+        last = head
+        # "ইউনিভার্সিটি অব ক্রিয়েটিভ টেকনোলোজি"
+        if head + 1 < n and sent.words[head + 1] in res["of_words"] and sent.joined(head + 1):
+            j = head + 2
+            while j < n and j - head <= 5 and sent.free(j) and sent.joined(j) and \
+                    self._is_name_word(sent.words[j], res["org_stops"]):
+                last = j
+                j += 1
+        m = _Mention(ORG, first, last, kind="pattern:head")
+        for j in range(first, last + 1):
+            owner = sent.owner[j]
+            if owner is not None and owner is not m:
+                if owner.label == DEMONYM and not m.code:
+                    m.code = owner.code
+                if owner is absorbed:
+                    m.code = owner.code
+                    m.attrs["country_in_name"] = True
+                sent.release(owner)
+        sent.take(m)
+        return m
 
     # -- 4. PERSON after titles -------------------------------------------------
     def _persons_after_titles(self, sent: _Sent) -> None:
         res = self.res
         n = len(sent.words)
-        for title in [m for m in sent.mentions if m.label == TITLE]:
+        for title in sorted((m for m in sent.mentions if m.label == TITLE), key=lambda m: m.first):
+            if title not in sent.mentions:
+                continue  # released: it was the first word of a name
             # an inflected office ("রাষ্ট্রপতির সফরে") is not followed by a name
-            if title.entry is None or sent.words[title.last] != title.entry.name.split(" ")[-1]:
+            if title.entry is None or self._is_inflected(sent, title):
                 continue
             k = title.last + 1
             if k >= n or sent.gaps[k].strip() not in ("", ","):
                 continue
             owner = sent.owner[k]
+            # "যুবরাজ সুলতান বিন আবদুল আজিজ": a title word that starts an Arabic name
+            if owner is not None and owner.label == TITLE and owner.first == owner.last == k \
+                    and k + 1 < n and sent.words[k + 1] in _ARABIC_LINKS:
+                sent.release(owner)
+                owner = None
             if owner is not None:
                 if owner.label == PERSON:
                     owner.attrs["title"] = title
                 continue
-            words: list[int] = []
-            j = k
-            limit = _MAX_NAME_WORDS
-            while j < n and len(words) < limit and sent.free(j):
-                if j > k and not sent.joined(j):
-                    break
-                word = sent.words[j]
-                if not self._is_name_word(word, res["name_stops"]):
-                    break
-                if self._has_base(word, res["org_heads"]) or \
-                        self._has_base(word, res["classifiers"]):
-                    break
-                if word in _ARABIC_LINKS:
-                    limit = _MAX_ARABIC_NAME_WORDS
-                words.append(j)
-                j += 1
-                if word.endswith(_NAME_FINAL_ENDINGS):
-                    break
-            while words and sent.words[words[-1]] in _ARABIC_LINKS:
-                words.pop()
+            words = self._name_words(sent, k)
+            single_ok = title.entry.name in res["single_name_titles"]
+            if len(words) == 1 and not single_ok:
+                continue
             if words:
                 m = _Mention(PERSON, words[0], words[-1], kind="pattern:title")
                 m.attrs["title"] = title
                 sent.take(m)
+
+    def _name_words(self, sent: _Sent, k: int) -> list[int]:
+        """Word indices of a person's name starting at word k (after a title)."""
+        res = self.res
+        n = len(sent.words)
+        words: list[int] = []
+        j = k
+        arabic = False
+        while j < n and sent.free(j) and len(words) < _MAX_ARABIC_NAME_WORDS:
+            if j > k and not sent.joined(j):
+                break
+            word = sent.words[j]
+            if not self._is_name_word(word, res["name_stops"]) or \
+                    self._has_base(word, res["org_heads"] | res["classifiers"]):
+                break
+            is_link = word in _ARABIC_LINKS or word.startswith(_ARABIC_PREFIXES)
+            arabic = arabic or is_link
+            if len(words) >= 2 and not arabic:
+                # a third word is part of the name only when it ends it
+                if not self._ends_name(sent, j) or len(words) >= _MAX_NAME_WORDS:
+                    break
+            words.append(j)
+            j += 1
+            if len(words) >= 2 and word.endswith(_NAME_FINAL_ENDINGS):
+                break
+            if len(words) >= 3 and word.endswith(_WEAK_FINAL_ENDINGS):
+                break
+            if len(words) == 1 and word.endswith(_NAME_FINAL_ENDINGS_FIRST):
+                break
+        while words and sent.words[words[-1]] in _ARABIC_LINKS:
+            words.pop()
+        return words
 
     # -- 5. repeated names ---------------------------------------------------
     def _propagate_persons(self, sents: list[_Sent]) -> None:
@@ -373,6 +648,10 @@ class EntityRules:
                 if len(words) > 1 and len(surname) >= 3 and surname not in self.res["name_stops"] \
                         and surname not in _ARABIC_LINKS:
                     names.setdefault(surname, Entry(PERSON, code, surname, "doc"))
+                    if surname.startswith(_ARABIC_PREFIXES):  # "আল-সিসি" -> "সিসি"
+                        short = surname.split("-", 1)[1]
+                        if len(short) >= 3:
+                            names.setdefault(short, Entry(PERSON, code, short, "doc"))
         if not names:
             return
         local = Gazetteer(names.values())
@@ -412,6 +691,10 @@ class EntityRules:
                         code = self._country_before(sent, title.first, last_country)
                     if not code:
                         code = self._country_before(sent, m.first, last_country, direct=True)
+                    if not code and title is not None and m.code == "":
+                        # "রাষ্ট্রপতি কেনেথ কাউন্ডা": an office without a state is held
+                        # in the state the text is about: the nearest preceding one
+                        code = last_country
                     m.affiliation = code or m.code
                     key = sent.words[m.last]
                     if m.affiliation:
@@ -423,7 +706,7 @@ class EntityRules:
                         continue
                     m.affiliation = m.code or self._country_before(
                         sent, m.first, last_country, direct=True
-                    )
+                    ) or self._lookback_country(sent, m.first)
                     if m.affiliation == "" and m.attrs.get("country_in_name"):
                         m.affiliation = m.code
         # a short name found before its full name was seen: second pass by name
@@ -431,6 +714,20 @@ class EntityRules:
             for m in sent.mentions:
                 if m.label == PERSON and not m.affiliation and m.entry is not None:
                     m.affiliation = by_name.get(m.entry.name.split(" ")[-1], "")
+
+    def _lookback_country(self, sent: _Sent, k: int) -> str:
+        """A genitive country or demonym a few words before an ORG that a descriptor
+        introduces ("চিলির খুচরা বিক্রেতা প্রতিষ্ঠান ফালাবেলা", "চীনা প্রতিষ্ঠান X")."""
+        j = k - 1
+        while j >= 0 and k - j <= 5 and sent.joined(j + 1):
+            owner = sent.owner[j]
+            if owner is not None:
+                if owner.label == DEMONYM or (owner.label == COUNTRY and
+                                              self._is_genitive(sent, owner)):
+                    return owner.code
+                return ""
+            j -= 1
+        return ""
 
     def _country_before(self, sent: _Sent, k: int, last_country: str, direct: bool = False) -> str:
         """Code of the country or demonym right before word k (over office modifiers)."""
