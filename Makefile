@@ -33,6 +33,10 @@ test: $(STAMP_TEST)
 	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/python -m pytest
 
+## make train: retrain the NER model under models/ner/ from ../shared/data (+ dev gold) and score it
+train: $(STAMP)
+	$(BIN)/bnevents train
+
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check pipeline tests bench
 

@@ -12,6 +12,8 @@ import click
 
 from .config import STAGE_CHOICES, Config
 from .output import FORMATS
+from .readers import InputError
+from .runner import CHUNK_SIZE
 
 
 def _formats(value: str) -> list[str]:
@@ -63,7 +65,35 @@ def main() -> None:
     help="Entity/date stages: rule only, model only, or both merged.",
 )
 @click.option(
-    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores). Models load once per worker.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this machine's processes; dask: a Dask cluster (see --scheduler).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Finish an interrupted run in --out: skip the documents it already finished.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=CHUNK_SIZE,
+    show_default=True,
+    help="Documents per checkpointed part (memory and resume granularity).",
 )
 @click.option(
     "--all-pages",
@@ -77,6 +107,13 @@ def main() -> None:
     show_default=True,
     help="Reject documents larger than this many characters.",
 )
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0.1),
+    default=Config.doc_time_budget,
+    show_default=True,
+    help="Seconds one document may take before it is failed.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def run(
     inputs: tuple[Path, ...],
@@ -84,21 +121,32 @@ def run(
     fmt: str,
     excel: bool,
     stages: str,
-    workers: int,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    resume: bool,
+    chunk_size: int,
     all_pages: bool,
     max_doc_chars: int,
+    time_budget: float,
     quiet: bool,
 ) -> None:
     """Run the pipeline on INPUTS (folders of .txt, .jsonl files, .xml/.xml.bz2 dumps).
 
     Writes documents, sections, sentences, entities, dates and events tables to
     --out. Documents that cannot be processed are listed with status=error in
-    documents.csv and the batch goes on; the exit code is then 1.
+    documents.csv and the batch goes on; the exit code is then 1. After a crash
+    or Ctrl-C, run the same command with --resume to finish the rest.
     """
-    from .runner import run_batch
+    from .runner import RunInterrupted, default_workers, run_batch
 
     formats = _formats(fmt)
-    config = Config(stages=stages, relations_only=not all_pages, max_doc_chars=max_doc_chars)
+    config = Config(
+        stages=stages,
+        relations_only=not all_pages,
+        max_doc_chars=max_doc_chars,
+        doc_time_budget=time_budget,
+    )
     try:
         summary = run_batch(
             list(inputs),
@@ -106,9 +154,23 @@ def run(
             config=config,
             formats=formats,
             excel=excel,
-            workers=workers,
+            workers=workers or default_workers(),
+            engine=engine,
+            scheduler=scheduler,
+            resume=resume,
+            chunk_size=chunk_size,
             progress=not quiet and sys.stderr.isatty(),
         )
+    except RunInterrupted as exc:
+        click.echo(
+            f"interrupted by {exc}: finished documents are kept in {out_dir}/.run; "
+            "no table was written. Run the same command with --resume to finish.",
+            err=True,
+        )
+        sys.exit(130)
+    except InputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     except OSError as exc:
         click.echo(f"error: cannot write output to {out_dir}: {exc.strerror or exc}", err=True)
         sys.exit(1)
@@ -295,6 +357,45 @@ def export(run_dir: Path, fmt: str, out_dir: Path | None, excel: bool,
     brat = f", {summary.brat_documents} brat documents" if "brat" in formats else ""
     click.echo(f"exported {len(summary.files)} files{brat} to {out_dir or run_dir}", err=True)
     sys.exit(1 if summary.skipped else 0)
+
+
+@main.command()
+@click.option("--eval-only", is_flag=True,
+              help="Do not train: score the shipped model (and a CRF left in --work-dir).")
+@click.option("--candidates", default="spacy,crf", show_default=True,
+              help="Comma-separated: spacy (the shipped model), crf (bnlp's CRF, for comparison).")
+@click.option("--shared", "shared_dir", type=click.Path(path_type=Path), default=None,
+              help="The read-only shared folder with data/ (default: ../shared).")
+@click.option("--work-dir", type=click.Path(path_type=Path), default=None,
+              help="Scratch folder for corpora and training runs (default: build/ner).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Where the spaCy model is installed (default: models/ner).")
+def train(
+    eval_only: bool, candidates: str, shared_dir: Path | None, work_dir: Path | None,
+    out_dir: Path | None,
+) -> None:
+    """Train the NER model from ../shared/data + the project's dev gold, and score it.
+
+    Prints entity-level strict P/R/F1 per type on the ner-rifat1493 test split
+    and on the project's test gold, for each candidate.
+    """
+    from . import train as training
+    from .config import MODELS_DIR, PROJECT_DIR, SHARED_DIR
+
+    chosen = tuple(c.strip() for c in candidates.split(",") if c.strip())
+    bad = [c for c in chosen if c not in ("spacy", "crf")]
+    if bad or not chosen:
+        raise click.BadParameter(f"choose from spacy, crf; got {candidates!r}")
+    try:
+        training.run_training(
+            shared_dir=shared_dir or SHARED_DIR,
+            work_dir=work_dir or PROJECT_DIR / "build" / "ner",
+            out_dir=out_dir or MODELS_DIR / "ner",
+            candidates=chosen, eval_only=eval_only, echo=click.echo,
+        )
+    except FileNotFoundError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover
