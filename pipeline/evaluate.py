@@ -33,6 +33,7 @@ Arguments (ACE Arg-C style)
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import math
 from collections import Counter, defaultdict
@@ -515,17 +516,15 @@ class _Errors:
         self.confusions[f"{task}: {label}"] += 1
 
 
-_SENTENCE_CACHE: dict[int, list[tuple[int, int]]] = {}
+@functools.lru_cache(maxsize=4)
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    # keyed by the text itself; errors are added document by document, so 4 is plenty
+    return split_sentences(text)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence around [start, end) for a human reading the error list."""
-    key = id(text)
-    spans = _SENTENCE_CACHE.get(key)
-    if spans is None or (spans and spans[-1][1] > len(text)):
-        spans = split_sentences(text)
-        _SENTENCE_CACHE.clear()
-        _SENTENCE_CACHE[key] = spans
+    spans = _sentence_spans(text)
     for a, b in spans:
         if a <= start < b or (start < b and a < end):
             return text[a:b].replace("\n", " ")
