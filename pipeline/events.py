@@ -550,7 +550,12 @@ def _case_from_text(text: str, forms: list[str]) -> str:
 def _case(m: Span, a: int, b: int, words: list[str], forms: list[str]) -> str:
     cues = actor_cues()
     text = words[b] if a == b else " ".join(words[a:b + 1])
-    case = _case_from_text(text, forms) if m.label == "COUNTRY" else _case_from_text(text, [])
+    if m.label == "COUNTRY":
+        case = _case_from_text(text, forms)
+    else:
+        # names of people and bodies often end in a vowel (আবে, মোদী): only -র/-কে are endings
+        case = "ACC" if text.endswith("কে") else "GEN" if text.endswith(("ের", "র")) else "NOM"
+
     j = b + 1
     if j < len(words) and words[j] == "-":
         j += 1
