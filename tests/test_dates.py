@@ -170,6 +170,9 @@ def test_numbers_that_are_not_dates(rule_pipeline: Pipeline) -> None:
             "তিন বছরের জন্য ভাড়া মওকুফ হয়। বর্তমানে দূতাবাস নেই। মেয়েটির বয়স ৫ বছর।")
     assert [f for f in values(rule_pipeline, text) if f[0] == "DATE"] == []
     assert values(rule_pipeline, "দুই দেশ ৫০ শতাংশ শুল্ক কমায়, তিনটি নৌযান পাঠায়।") == []
+    # "৩৮ বছর পর" measures time since; it is no date even with an anchor before it
+    found = values(rule_pipeline, "২০১৭ সালে সরাসরি বাস চালু হয়, যা ৩৮ বছর পর প্রথম।")
+    assert found == [("DATE", "২০১৭ সালে", "TIMEX3:2017")]
 
 
 def test_date_attributes(rule_pipeline: Pipeline) -> None:
