@@ -103,7 +103,7 @@ def main() -> None:
             else:
                 fp[key[2]] += 1
                 errors[doc_id].append(
-                    f"  FP   {key[2]:8} {m.text}  [{m.start}] ctx: "
+                    f"  FP   {key[2]:8} {m.text}  [{m.start}] ({m.source}) ctx: "
                     f"{text[max(0, key[0] - 25):key[0]]}<<>>{text[key[1]:key[1] + 25]}"
                 )
         for key in gold:

@@ -84,7 +84,7 @@ class Pipeline:
         date_proposals = [s for s in model_spans if s.label == "DATE"]
         found.extend(dates.find_values(analysis, date_proposals, stages=self.config.stages))
         self._check_budget(started)
-        analysis.mentions = merge.resolve_overlaps(found)
+        analysis.mentions = merge.merge_mentions(found, analysis)
         for span in analysis.mentions:
             if span.sentence_index < 0 and span.cstart >= 0:
                 span.sentence_index = analysis.sentence_at(span.cstart)

@@ -58,6 +58,9 @@ _NAME_FINAL_ENDINGS_FIRST = ("ের", "-এর", "েরও")
 _ARABIC_PREFIXES = tuple(normalise_text_plain(w) for w in ("আল-", "এল-"))
 _LOCATIVE_ENDINGS = tuple(normalise_text_plain(w) for w in ("ে", "তে", "য়"))
 _ADVERB_ENDINGS = tuple(normalise_text_plain(w) for w in ("ভাবে", "গতভাবে", "কালে"))
+_NOUN_ENDINGS = tuple(
+    normalise_text_plain(w) for w in ("টি", "টির", "টিকে", "টিতে", "গুলো", "গুলোর", "গুলি", "সমূহ")
+)
 _FROM, _UNTIL = normalise_text_plain("থেকে"), normalise_text_plain("পর্যন্ত")
 # endings that mark a word as inflected for case (not a bare name word); a final ে
 # alone is not one: transliterated names end in it ("কাফুয়ে", "এনরিকে")
@@ -263,6 +266,8 @@ class EntityRules:
             word not in stops
             and not any(c.isdigit() for c in word)
             and len(word) >= 2
+            # classifier and plural endings go on common nouns, not on names
+            and not word.endswith(_NOUN_ENDINGS)
         )
 
     # -- 1. gazetteer -------------------------------------------------------
@@ -748,3 +753,49 @@ class EntityRules:
         if owner.label == DEMONYM and owner.last == j and not direct:
             return owner.code
         return ""
+
+
+def context_affiliation(analysis: Analysis, mentions: list[Span], span: Span) -> str:
+    """Affiliation of a PERSON/ORG span from the words before it (for model spans).
+
+    The same cues as the rule stage: a genitive COUNTRY or a demonym right before the
+    span or before its office ("সৌদি পররাষ্ট্রমন্ত্রী X"), "দেশটির" -> the nearest
+    preceding COUNTRY, and an office with no state -> the nearest preceding COUNTRY.
+    """
+    gaz = default_gazetteer()
+    res = _resources()
+    entry = gaz.lookup(span.text)
+    if entry is not None and entry.label in (ORG, PERSON):
+        return entry.code
+    countries = [m for m in mentions if m.label == COUNTRY and m.end <= span.start]
+    nearest = countries[-1].norm.split(":")[-1] if countries else ""
+    sent_index = analysis.sentence_at(span.cstart)
+    if sent_index < 0:
+        return ""
+    sent = analysis.sentences[sent_index]
+    words = split_words(analysis.clean[sent.cstart : span.cstart], sent.cstart)
+    titled = False
+    k = len(words) - 1
+    while k >= 0:
+        a, b, word = words[k]
+        if analysis.clean[b : (words[k + 1][0] if k + 1 < len(words) else span.cstart)].strip():
+            break  # punctuation between: no longer the span's context
+        found = gaz.lookup(word)
+        if (found is not None and found.label == TITLE) or word.endswith(res["title_endings"]):
+            titled = True
+        elif word not in res["title_modifiers"]:
+            break
+        k -= 1
+    if k < 0:
+        return nearest if titled else ""
+    a, b, word = words[k]
+    start, end = analysis.raw_span(a, b)
+    for m in countries:
+        if m.start <= start and end <= m.end and m.end == end:
+            return m.norm.split(":")[-1] if word.endswith(_GENITIVE_ENDINGS) or titled else ""
+    found = gaz.lookup(word)
+    if found is not None and found.label == DEMONYM and titled:
+        return found.code
+    if word in _ANAPHORS:
+        return nearest
+    return nearest if titled else ""
