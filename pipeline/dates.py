@@ -446,7 +446,8 @@ class _Scanner:
         """The cores of words i..i+k-1 joined by spaces ("" if past the end)."""
         if i + k > min(len(self.words), self.stop):
             return ""
-        if any(self.words[j].trail or (j > i and self.words[j].lead) for j in range(i, i + k - 1)):
+        # a multi-word name never spans punctuation ("মার্কিন, ডলার", "রবিউল (আউয়াল")
+        if any(self.words[j].trail or self.words[j + 1].lead for j in range(i, i + k - 1)):
             return ""
         return " ".join(w.core for w in self.words[i: i + k])
 
