@@ -631,11 +631,16 @@ def _previous_country(ctx: DocContext, sent: Sentence, tok: int) -> Span | None:
 
 def _drop_affiliations(cands: list[Cand]) -> list[Cand]:
     """"তাজিকিস্তানের রাষ্ট্রপতি ইমোমালি রাহমোন": the PERSON is the actor, not the country."""
-    people = [c for c in cands if c.kind in ("PERSON", "ORG") and not c.key.startswith("@")]
+    people: dict[str, list[int]] = {}
+    for c in cands:
+        if c.kind in ("PERSON", "ORG") and not c.key.startswith("@"):
+            people.setdefault(c.key, []).append(c.tok)
+    if not people:
+        return cands
     out = []
     for c in cands:
         if c.kind == "COUNTRY" and not c.implicit and c.case in ("GEN", "NOM") and any(
-            p.key == c.key and 0 < p.tok - c.end <= 7 for p in people
+            0 < tok - c.end <= 7 for tok in people.get(c.key, ())
         ):
             continue
         out.append(c)
