@@ -84,7 +84,7 @@ def _resources() -> dict:
     loc = load_yaml("loc_patterns.yaml")
     countries = load_yaml("countries.yaml")
     stop = _norm_set(list(STOP_WORDS))
-    return {
+    out = {
         "single_name_titles": _norm_set(titles["single_name_titles"]),
         "descriptors": _norm_set(org["descriptors"]),
         "facility": _norm_set(loc["facility_classifiers"]),
@@ -108,6 +108,12 @@ def _resources() -> dict:
         "extend_only": _norm_set(loc["extend_only"]),
         "settlement": _norm_set(loc["settlement_words"]),
     }
+    # unions used on every word, built once
+    out["org_cues"] = out["org_heads"] | out["descriptors"]
+    out["heads_and_classifiers"] = out["org_heads"] | out["classifiers"]
+    out["place_stops"] = out["name_stops"] | out["not_places"]
+    out["all_stops"] = out["org_stops"] | out["name_stops"]
+    return out
 
 
 @dataclass
@@ -159,6 +165,7 @@ class EntityRules:
         self.gaz = gazetteer or default_gazetteer()
         self.res = _resources()
         self.bases = self.gaz.inflection.bases
+        self._base_cache: dict[tuple[str, int], bool] = {}
 
     # -- public ---------------------------------------------------------
     def find(self, analysis: Analysis) -> list[Span]:
@@ -222,7 +229,14 @@ class EntityRules:
         return out
 
     def _has_base(self, word: str, vocab: frozenset[str]) -> bool:
-        return any(b in vocab for b in self.bases(word))
+        """Some base form of `word` is in `vocab` (one of the long-lived resource sets)."""
+        key = (word, id(vocab))
+        got = self._base_cache.get(key)
+        if got is None:
+            got = not vocab.isdisjoint(self.bases(word))
+            if len(self._base_cache) < 500_000:
+                self._base_cache[key] = got
+        return got
 
     @staticmethod
     def _ending(word: str, entry_last: str) -> str:
@@ -359,7 +373,7 @@ class EntityRules:
             # "হামিনায় স্বাক্ষরিত": a locative word before a signing/meeting verb
             if sent.words[k] in res["place_verbs"] and sent.joined(k) and sent.free(k - 1):
                 word = sent.words[k - 1]
-                if self._is_name_word(word, res["name_stops"] | res["not_places"]) and \
+                if self._is_name_word(word, res["place_stops"]) and \
                         word.endswith(_LOCATIVE_ENDINGS) and not word.endswith(_ADVERB_ENDINGS) \
                         and not self._after_genitive(sent, k - 1):
                     sent.take(_Mention(LOC, k - 1, k - 1, kind="pattern:place_verb"))
@@ -410,6 +424,8 @@ class EntityRules:
                     sent.take(_Mention(LOC, a + match.first, a + match.last, kind="propagated"))
 
     def _place_lists(self, sent: _Sent) -> None:
+        if not any(m.label == LOC for m in sent.mentions):
+            return  # a list needs a known place in it
         conj = self.res["org_conj"]
         n = len(sent.words)
         k = 0
@@ -461,8 +477,7 @@ class EntityRules:
         n = len(sent.words)
         k = 0
         while k < n:
-            if not sent.free(k) or not self._has_base(sent.words[k], res["org_heads"] |
-                                                      res["descriptors"]):
+            if not sent.free(k) or not self._has_base(sent.words[k], res["org_cues"]):
                 k += 1
                 continue
             head = k
@@ -490,7 +505,7 @@ class EntityRules:
     def _name_after_descriptor(self, sent: _Sent, head: int) -> _Mention | None:
         res = self.res
         n = len(sent.words)
-        stops = res["org_stops"] | res["name_stops"]
+        stops = res["all_stops"]
         words: list[int] = []
         j = head + 1
         while j < n and len(words) < 6 and sent.free(j) and sent.joined(j):
@@ -612,7 +627,7 @@ class EntityRules:
                 break
             word = sent.words[j]
             if not self._is_name_word(word, res["name_stops"]) or \
-                    self._has_base(word, res["org_heads"] | res["classifiers"]):
+                    self._has_base(word, res["heads_and_classifiers"]):
                 break
             is_link = word in _ARABIC_LINKS or word.startswith(_ARABIC_PREFIXES)
             arabic = arabic or is_link

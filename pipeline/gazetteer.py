@@ -118,6 +118,12 @@ def suffixes() -> tuple[str, ...]:
 
 
 @functools.cache
+def shared_inflection() -> Inflection:
+    """One Inflection (and its word cache) for every gazetteer in the process."""
+    return Inflection()
+
+
+@functools.cache
 def _bare_only() -> frozenset[str]:
     return frozenset(normalise_text_plain(n) for n in load_yaml("countries.yaml")["bare_only"])
 
@@ -126,7 +132,9 @@ class Inflection:
     """Base forms of a word: the word itself, then the word minus each ending."""
 
     def __init__(self) -> None:
-        self._suffixes = suffixes()
+        self._suffixes = frozenset(suffixes())
+        self._lengths = sorted({len(x) for x in self._suffixes}, reverse=True)
+        self._bare_only = _bare_only()
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def bases(self, word: str) -> tuple[str, ...]:
@@ -139,14 +147,19 @@ class Inflection:
 
     def _compute(self, word: str) -> tuple[str, ...]:
         out = [word]
-        for suf in self._suffixes:
-            if len(word) - len(suf) >= 2 and word.endswith(suf):
-                base = word[: -len(suf)]
-                # a base must end in a letter or vowel sign, never a bare virama or nukta
-                if unicodedata.category(base[-1]) in ("Lo", "Mc", "Mn", "Nd") and base not in out:
-                    if base in _bare_only() and not suf.startswith("-"):
-                        continue
-                    out.append(base)
+        # longest ending first; a set lookup per possible ending length keeps this cheap
+        for n in self._lengths:
+            if len(word) - n < 2:
+                continue
+            suf = word[-n:]
+            if suf not in self._suffixes:
+                continue
+            base = word[:-n]
+            # a base must end in a letter or vowel sign, never a bare virama or nukta
+            if unicodedata.category(base[-1]) in ("Lo", "Mc", "Mn", "Nd") and base not in out:
+                if base in self._bare_only and not suf.startswith("-"):
+                    continue
+                out.append(base)
         return tuple(out)
 
 
@@ -271,7 +284,7 @@ class Gazetteer:
     """A word trie over gazetteer names; `match` finds longest inflected matches."""
 
     def __init__(self, entries: Iterable[Entry] | None = None) -> None:
-        self.inflection = Inflection()
+        self.inflection = shared_inflection()
         self.root: dict = {}
         self.entries = tuple(all_entries() if entries is None else entries)
         for e in self.entries:
