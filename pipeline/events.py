@@ -450,7 +450,7 @@ def find_triggers(words: list[str], clauses: list[int], blocked: list[bool]) -> 
                                                   len(words), cl):
                 continue
             if entry.event_type in _NAMED_BY_AGREEMENT and _window_hit(
-                _AGREEMENT_NOUNS, words, clauses, i + 1, i + 7, cl
+                _AGREEMENT_NOUNS, words, clauses, i + 1, i + 11, cl
             ):
                 # "বাণিজ্য, ট্রানজিট ... চুক্তি", "সহযোগিতা চুক্তি": words of an agreement's
                 # name or subject are not triggers (§7)
@@ -600,7 +600,7 @@ def sentence_cands(ctx: DocContext, sent: Sentence, words: list[str]) -> list[Ca
             k = len(head)
             if i >= k and tuple(words[i - k:i]) == head:
                 case = _case_after(words, i, "GEN" if w.endswith("র") else "NOM")
-                for s in ctx.pair:
+                for s in _pair_now(ctx, sent.tokens[i].cstart):
                     out.append(Cand(i - k, i, country_of(s), "COUNTRY", case, s, implicit=True))
         elif w in cues.one:
             prev = _previous_country(ctx, sent, i)
@@ -669,6 +669,31 @@ def _select(cands: list[Cand], ctx: DocContext, trig: int) -> list[Cand]:
     return chosen
 
 
+def _pair_now(ctx: DocContext, pos: int) -> list[Span]:
+    """The article's pair as of clean offset `pos`: a state whose predecessor was named more
+    recently stands as that predecessor ("দুই দেশ" in 1948 are Finland and the Soviet Union)."""
+    if len(ctx.pair) != 2:
+        return list(ctx.pair)
+    first = ctx.pair[0]
+    other = _partner(ctx, country_of(first), pos)
+    return [_latest_form(ctx, first, pos), other] if other is not None else list(ctx.pair)
+
+
+def _latest_form(ctx: DocContext, state: Span, pos: int) -> Span:
+    succ = actor_cues().successor
+    key = country_of(state)
+    latest = None
+    for m in ctx.countries:
+        if m.cstart >= pos:
+            break
+        k = country_of(m)
+        if k == key or succ.get(k) == key:
+            latest = k
+    if latest is not None and latest != key:
+        return ctx.first_country.get(latest, state)
+    return state
+
+
 def _partner(ctx: DocContext, key: str, before: int = -1) -> Span | None:
     """The article's other state; its predecessor when that was named last ("সোভিয়েত ইউনিয়ন")."""
     succ = actor_cues().successor
@@ -676,18 +701,7 @@ def _partner(ctx: DocContext, key: str, before: int = -1) -> Span | None:
     if len(ctx.pair) != 2 or key not in ctx.pair_keys:
         return None
     other = next(s for s in ctx.pair if country_of(s) != key)
-    okey = country_of(other)
-    if before >= 0:
-        latest = None
-        for m in ctx.countries:
-            if m.cstart >= before:
-                break
-            k = country_of(m)
-            if k == okey or succ.get(k) == okey:
-                latest = k
-        if latest is not None and latest != okey:
-            return ctx.first_country.get(latest, other)
-    return other
+    return _latest_form(ctx, other, before) if before >= 0 else other
 
 
 def assign_roles(
@@ -1006,8 +1020,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
                     a1, a2 = prev.args.get("Actor1"), prev.args.get("Actor2")
                     from_sentence = True
                 elif etype in PAIR_FILL and len(ctx.pair) == 2:
-                    a1 = ctx.pair[0]
-                    a2 = _partner(ctx, country_of(a1), tpos)
+                    a1, a2 = _pair_now(ctx, tpos)
                     filled = True
                 else:
                     continue
