@@ -660,7 +660,10 @@ def _select(cands: list[Cand], ctx: DocContext, trig: int) -> list[Cand]:
             best[c.key] = c
     chosen = sorted(best.values(), key=lambda c: c.tok)
     if ctx.pair:
-        inside = [c for c in chosen if ctx.in_pair(c.key)]
+        # an unaffiliated person (a cleric one meets) is no "other state"; an unaffiliated body
+        # (a court, a council) is only a setting
+        inside = [c for c in chosen
+                  if ctx.in_pair(c.key) or (c.key.startswith("@") and c.kind == "PERSON")]
         if inside and len(inside) < len(chosen):
             chosen = inside
     if chosen and all(c.key.startswith("@") for c in chosen):
@@ -751,7 +754,9 @@ def assign_roles(
     else:
         named = cands[:]
         if len(named) > 2:
-            named = sorted(sorted(named, key=lambda c: abs(c.tok - trig))[:2], key=lambda c: c.tok)
+            # states before unaffiliated bodies, then the nearest to the trigger
+            best2 = sorted(named, key=lambda c: (c.key.startswith("@"), abs(c.tok - trig)))[:2]
+            named = sorted(best2, key=lambda c: c.tok)
         a1 = named[0] if named else None
         a2 = named[1] if len(named) > 1 else None
     filled = False
@@ -1058,9 +1063,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
             sentence_events.append(ev)
         events.extend(_drop_financing_aid(sentence_events, sent))
         times = [e.args["Time"] for e in sentence_events if "Time" in e.args]
-        acting = [e.args["Actor1"] for e in sentence_events
-                  if e.args.get("Actor1") is not None and e.args["Actor1"].label == "PERSON"]
-        last_person = acting[-1] if acting else (people[0] if people else None)
+        last_person = people[0] if people else None
         if vals["DATE"]:
             last_time = vals["DATE"][-1].span
         elif times:
