@@ -28,6 +28,7 @@ import pandas as pd
 from . import dates, events, merge, tables
 from .config import Config
 from .entities import EntityRules
+from .limits import StageTimeout, time_budget
 from .model import Analysis, Document, Event, Span
 from .ner_model import NerModel
 from .normalise import normalise
@@ -43,14 +44,11 @@ __all__ = [
     "Pipeline",
     "Result",
     "Span",
+    "StageTimeout",
     "extract",
     "run",
 ]
 __version__ = "0.1.0"
-
-
-class StageTimeout(InputError):
-    """A document exceeded its time budget in the regex-heavy stages."""
 
 
 class Pipeline:
@@ -101,13 +99,44 @@ class Pipeline:
             )
 
     def process(self, doc: Document) -> Analysis:
-        """Like analyse(), but bad input becomes status=error instead of an exception."""
+        """Like analyse(), but a bad document becomes status=error instead of an exception.
+
+        The time budget is enforced inside the stages too (pipeline.limits: a SIGALRM
+        timer, main thread only), so a pathological input cannot stall a batch. A bug a
+        strange document triggers in a stage is recorded as that document's error: the
+        batch goes on (the fuzz tests call analyse() and so still see such bugs).
+        """
         try:
-            return self.analyse(doc)
+            with time_budget(self.config.doc_time_budget):
+                return self.analyse(doc)
         except InputError as exc:
             return Analysis(doc, status="error", error=str(exc))
         except RecursionError:
             return Analysis(doc, status="error", error="internal error: recursion limit")
+        except INTERNAL_ERRORS as exc:
+            where = _innermost(exc)
+            return Analysis(
+                doc, status="error", error=f"internal error: {type(exc).__name__}: {exc}{where}"
+            )
+
+
+# Exceptions that a strange document can provoke in a stage's code. Deliberately not
+# Exception: RunInterrupted (SIGTERM/SIGINT), OSError (a full disk) and MemoryError
+# concern the whole batch and must reach the runner.
+INTERNAL_ERRORS = (
+    ArithmeticError, AssertionError, AttributeError, IndexError, KeyError, TypeError,
+    ValueError,
+)
+
+
+def _innermost(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return ""
+    code = tb.tb_frame.f_code
+    return f" (in {Path(code.co_filename).stem}.{code.co_name}, line {tb.tb_lineno})"
 
 
 @dataclass

@@ -1,0 +1,86 @@
+"""Per-document resource limits: a wall-clock budget that can stop a stage mid-way.
+
+`Config.max_doc_chars` is checked before any stage runs (readers.check_document).
+`Config.doc_time_budget` is enforced two ways:
+
+* between stages, `Pipeline.analyse` compares the elapsed time with the budget
+  (works everywhere, but cannot stop a stage that is stuck);
+* inside a stage, `time_budget()` arms a one-shot POSIX interval timer
+  (setitimer/SIGALRM) whose handler raises `StageTimeout` wherever the document
+  is being processed, e.g. in the middle of a regex search: CPython's `re`
+  checks for signals while it backtracks, so catastrophic backtracking is stopped.
+
+Limits of the SIGALRM approach (why the between-stage check stays):
+* signal handlers run only in the main thread, so the timer is armed only there:
+  the CLI, `bnevents run` in any worker count (pool workers run tasks in their
+  main thread). Dask workers and other threads get the between-stage check only;
+* the handler runs when the interpreter next gets control: C or Cython code that
+  never checks for signals (a long spaCy tokenizer call) is stopped only when it
+  returns to Python;
+* ITIMER_REAL is one per process: if the caller already has a timer running,
+  the budget leaves it alone and falls back to the between-stage check;
+* an exception raised at an arbitrary point can leave half-built state behind in
+  the stage that was interrupted. The stages keep per-document state in locals,
+  and the document is then recorded as failed, so nothing of it reaches a table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+from .readers import InputError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+class StageTimeout(InputError):
+    """A document exceeded its time budget (Config.doc_time_budget)."""
+
+
+def can_interrupt() -> bool:
+    """True where time_budget() can stop a running stage (main thread, POSIX timers)."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _where(frame: FrameType | None) -> str:
+    """The innermost pipeline function running when the budget ran out, e.g. dates._scan."""
+    while frame is not None:
+        path = Path(frame.f_code.co_filename)
+        if path.parent == _PACKAGE and path.stem not in ("__init__", "limits"):
+            return f"{path.stem}.{frame.f_code.co_name}"
+        frame = frame.f_back
+    return ""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float) -> Iterator[bool]:
+    """Raise StageTimeout in the body once `seconds` have passed; yields whether it is armed."""
+    if seconds <= 0 or not can_interrupt() or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield False
+        return
+    armed = True
+    started = time.monotonic()
+
+    def on_alarm(_signum: int, frame: FrameType | None) -> None:
+        if not armed:  # a late signal after the body finished: nothing to stop
+            return
+        where = _where(frame)
+        raise StageTimeout(
+            f"time budget exceeded: {time.monotonic() - started:.1f}s (limit {seconds:g}s)"
+            + (f", stopped in {where}" if where else "")
+        )
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield True
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
