@@ -870,9 +870,12 @@ def _clause_end(clauses: list[int], i: int) -> int:
     return j
 
 
-def negated(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> bool:
+def negated(
+    etype: str, t: Trigger, words: list[str], clauses: list[int], stop: int = 10**9
+) -> bool:
+    """A negation cue between the trigger and its clause end (or the next trigger)."""
     cues = attribute_cues()
-    end = _clause_end(clauses, t.last)
+    end = min(_clause_end(clauses, t.last), stop - 1)
     for j in range(t.last + 1, end + 1):
         w = words[j]
         if cues.neg_call_off.hit(w):
@@ -887,9 +890,11 @@ def negated(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> boo
     return False
 
 
-def speculated(t: Trigger, words: list[str], clauses: list[int]) -> bool:
+def speculated(t: Trigger, words: list[str], clauses: list[int], stop: int = 10**9) -> bool:
+    """A plan / intention cue between the trigger and its clause end (or the next trigger):
+    "বৈঠকে ... যুদ্ধবিমান তৈরির পরিকল্পনা ঘোষণা করেন" speculates the aircraft, not the meeting."""
     cues = attribute_cues()
-    end = _clause_end(clauses, t.last)
+    end = min(_clause_end(clauses, t.last), stop - 1)
     for j in range(t.last + 1, end + 1):
         if cues.spec_after.hit(words[j]):
             return True
@@ -908,23 +913,22 @@ def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
         return ""
     cues = attribute_cues()
     cl = clauses[t.last]
-    best: tuple[float, str] | None = None
-    listed: set[str] = set()  # sectors of the list right before the trigger
+    before: list[str] = []  # sectors named before the trigger in its clause, in reading order
+    after: list[str] = []
     for j, w in enumerate(words):
-        if clauses[j] != cl:
-            continue
+        if clauses[j] != cl or t.first <= j <= t.last:
+            continue  # the trigger's own word ("বিনিয়োগে") names the event, not its sector
         for cue, name in cues.sector_keywords:
             if cue.hit(w):
-                dist = abs(j - t.last) + (0.5 if j > t.last else 0.0)
-                if best is None or dist < best[0]:
-                    best = (dist, name)
-                if t.last - 12 <= j < t.last:
-                    listed.add(name)
+                (before if j < t.first else after).append(name)
                 break
-    if len(listed) >= 3:
-        # "রাজনৈতিক, অর্থনৈতিক, ... সাংস্কৃতিক ... সমন্বয়": no one sector
-        return "OTHER"
-    return best[1] if best else cues.sector_default.get(etype, "OTHER")
+    # the first sector of the description wins ("বিদ্যুৎ বাণিজ্য চুক্তি" is ENERGY, "বাণিজ্য,
+    # ট্রানজিট ... চুক্তি" ECONOMY); else the first one after the trigger
+    if before:
+        return before[0]
+    if after:
+        return after[0]
+    return cues.sector_default.get(etype, "OTHER")
 
 
 def _pronoun_subject(words: list[str]) -> bool:
@@ -993,7 +997,8 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 and (_starts_with(words, rules.continuation) or _pronoun_subject(words)):
             inherit = last_time
         sentence_events: list[Event] = []
-        for t in triggers:
+        for ti, t in enumerate(triggers):
+            stop = next((o.first for o in triggers[ti + 1:] if o.first > t.last), 10**9)
             if _is_anaphoric(t, words, cands):
                 continue
             etype = t.entry.event_type
@@ -1053,8 +1058,8 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 cameo_code=str(types[etype]["cameo"]),
                 trigger=trigger,
                 args=args,
-                negated=negated(etype, t, words, clauses),
-                speculated=speculated(t, words, clauses),
+                negated=negated(etype, t, words, clauses, stop),
+                speculated=speculated(t, words, clauses, stop),
                 sector=sector(etype, t, words, clauses),
                 sentence_index=sent.index,
                 source="rule",
