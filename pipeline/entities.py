@@ -97,7 +97,8 @@ def _resources() -> dict:
         "state_prefixes": _norm_set(countries["state_prefixes"]),
         "stop": stop,
         "title_modifiers": _norm_set(titles["title_modifiers"]),
-        "name_stops": stop | _norm_set(titles["name_stops"]) | _norm_set(titles["postpositions"]),
+        "name_stops": (stop - _norm_set(titles["name_parts_not_stops"]))
+        | _norm_set(titles["name_stops"]) | _norm_set(titles["postpositions"]),
         "postpositions": _norm_set(titles["postpositions"]),
         "org_heads": _norm_set(org["heads"]),
         "country_genitive_heads": _norm_set(org["country_genitive_heads"]),
@@ -559,9 +560,6 @@ class EntityRules:
                 # a name starts with a place, a known body or a demonym ("নাইজেরিয়ান ...")
                 first, parts = owner.first, parts + 1
             break
-        # "সদর দপ্তর", "পুনরুদ্ধার তহবিল": one generic word before a head is no name
-        if plain + parts < 2 and not (plain and absorbed is not None):
-            return None
         last = head
         # "ইউনিভার্সিটি অব ক্রিয়েটিভ টেকনোলোজি"
         if head + 1 < n and sent.words[head + 1] in res["of_words"] and sent.joined(head + 1):
@@ -570,6 +568,10 @@ class EntityRules:
                     self._is_name_word(sent.words[j], res["org_stops"]):
                 last = j
                 j += 1
+        # "সদর দপ্তর", "পুনরুদ্ধার তহবিল": one generic word before a head is no name,
+        # unless a country word or an "অব ..." part makes it one
+        if plain + parts < 2 and not (plain and (absorbed is not None or last > head)):
+            return None
         m = _Mention(ORG, first, last, kind="pattern:head")
         for j in range(first, last + 1):
             owner = sent.owner[j]
