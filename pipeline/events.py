@@ -390,6 +390,8 @@ def clause_ids(words: list[str]) -> list[int]:
     return ids
 
 
+# two triggers of these types in one clause are two events when a state is named between them
+_SPLIT_ON_ACTOR = frozenset({"EMBASSY"})
 # event types whose words often describe an agreement's subject ("মুক্ত বাণিজ্য চুক্তি")
 _NAMED_BY_AGREEMENT = frozenset({"TRADE", "COOPERATION", "AID", "INVESTMENT"})
 _AGREEMENT_NOUNS = Cue.of(["চুক্তি*", "সমঝোতা*", "প্রটোকল*", "প্রোটোকল*"])
@@ -465,7 +467,12 @@ def find_triggers(words: list[str], clauses: list[int], blocked: list[bool]) -> 
     return sorted(best.values(), key=lambda t: t.first)
 
 
-def merge_triggers(triggers: list[Trigger], clauses: list[int], gap: int = 1000) -> list[Trigger]:
+def merge_triggers(
+    triggers: list[Trigger],
+    clauses: list[int],
+    gap: int = 1000,
+    actor_toks: frozenset[int] = frozenset(),
+) -> list[Trigger]:
     """Triggers of one type in one clause name one event ("চুক্তিতে স্বাক্ষর করেন", "যুদ্ধে ...
     দখল করে নেয়", "দূতাবাস এবং ... কনস্যুলেট রয়েছে"): keep the best-ranked, else the first."""
     out: list[Trigger] = []
@@ -473,7 +480,10 @@ def merge_triggers(triggers: list[Trigger], clauses: list[int], gap: int = 1000)
         twin = next(
             (o for o in reversed(out)
              if o.entry.event_type == t.entry.event_type and clauses[o.last] == clauses[t.first]
-             and t.first - o.last <= gap),
+             and t.first - o.last <= gap
+             # "X-এ A-এর দূতাবাস এবং Y-এ B-এর দূতাবাস": a state named between is a new embassy
+             and not (t.entry.event_type in _SPLIT_ON_ACTOR
+                      and any(o.last < j < t.first for j in actor_toks))),
             None,
         )
         if twin is None:
@@ -483,7 +493,9 @@ def merge_triggers(triggers: list[Trigger], clauses: list[int], gap: int = 1000)
     return out
 
 
-def _is_anaphoric(t: Trigger, words: list[str], cands: list[Cand]) -> bool:
+def _is_anaphoric(
+    t: Trigger, words: list[str], cands: list[Cand], recent: frozenset[str] = frozenset()
+) -> bool:
     """"এই যুদ্ধ", "এই সমঝোতা স্মারক সাক্ষরিত", sentence-initial "বৈঠকে,": a back-reference.
 
     A demonstrative counts only when it governs the trigger's own noun phrase: no genitive
@@ -493,7 +505,10 @@ def _is_anaphoric(t: Trigger, words: list[str], cands: list[Cand]) -> bool:
     if t.first == 0 and len(words) > 1 and words[1] == ",":
         return True
     nxt = words[t.last + 1] if t.last + 1 < len(words) else ""
-    if nxt in clause_rules().back_reference_after and words[t.last].endswith("র"):
+    if nxt in clause_rules().back_reference_after and words[t.last].endswith("র") \
+            and t.entry.event_type in recent:
+        # "যুদ্ধের পর", "মীমাংসার পর" after that war / dispute was told: a time frame; a visit
+        # first named as "X-এর ঢাকা সফরের সময়" is a new event
         return True
     bare = lexicon().bare
     for j in range(t.first - 1, max(-1, t.first - 4), -1):
@@ -723,7 +738,7 @@ def assign_roles(
             c.case == "LOC" or (c.end < trig and trig - c.end <= 2 and c.case == "NOM"))]
         host = min(hosts, key=lambda c: abs(c.tok - trig)) if hosts else None
         rest = [c for c in cands if (host is None or c.key != host.key)
-                and c.case in ("NOM", "GEN")]
+                and c.case in ("NOM", "GEN", "AGENT")]
         a1 = _pick_subject(rest, trig)
         a2 = host
         if a1 is None and host is not None:
@@ -732,18 +747,21 @@ def assign_roles(
     elif etype == "EMBASSY":
         hosts = [c for c in cands if c.kind == "COUNTRY" and c.case == "LOC"]
         senders = [c for c in cands if c.case == "GEN" and c.end < trig]
-        a1 = senders[-1] if senders else _pick_subject([c for c in cands if c.case == "NOM"], trig)
+        a1 = senders[-1] if senders else _pick_subject(
+            [c for c in cands if c.case in ("NOM", "AGENT")], trig)
         a2 = next((h for h in hosts if a1 is None or h.key != a1.key), None)
         if a1 is not None and a1.implicit and a2 is None:
             a2 = next((c for c in cands if c.implicit and c.key != a1.key), None)
         return (a1.span if a1 else None), (a2.span if a2 else None), False
     elif etype in ("INVESTMENT", "AID", "DISPUTE"):
+        agents = [c for c in cands if c.case == "AGENT"]
         subj = [c for c in cands if c.case == "NOM"]
         if etype == "INVESTMENT":
             subj += [c for c in cands if c.case == "GEN" and c.kind in ("ORG", "PERSON")]
-        a1 = _pick_subject(subj, trig)
+        # "চীনের সহায়তায় নির্মিত": the payer is the actor whatever else is nominative
+        a1 = _pick_subject(agents, trig) or _pick_subject(subj, trig)
         others = [c for c in cands if c is not a1 and c.key != (a1.key if a1 else None)
-                  and c.case not in ("NOM",)]
+                  and c.case not in ("NOM", "AGENT")]
         if not others:
             others = [c for c in cands if c is not a1 and (a1 is None or c.key != a1.key)]
         a2 = min(others, key=lambda c: abs(c.tok - trig)) if others else None
@@ -985,7 +1003,9 @@ def extract_events(analysis: Analysis) -> list[Event]:
             if not c.implicit:
                 for j in range(c.tok, c.end + 1):
                     blocked[j] = True
-        triggers = merge_triggers(find_triggers(words, clauses, blocked), clauses)
+        actor_toks = frozenset(c.tok for c in cands if not c.implicit and c.kind == "COUNTRY")
+        triggers = merge_triggers(find_triggers(words, clauses, blocked), clauses,
+                                  actor_toks=actor_toks)
         people = [c.span for c in cands if c.kind == "PERSON" and c.case == "NOM"]
         if not triggers:
             if vals["DATE"]:
@@ -999,7 +1019,9 @@ def extract_events(analysis: Analysis) -> list[Event]:
         sentence_events: list[Event] = []
         for ti, t in enumerate(triggers):
             stop = next((o.first for o in triggers[ti + 1:] if o.first > t.last), 10**9)
-            if _is_anaphoric(t, words, cands):
+            recent = frozenset(e.event_type for e in events[-4:] + sentence_events
+                               if e.sentence_index >= sent.index - 3)
+            if _is_anaphoric(t, words, cands, recent):
                 continue
             etype = t.entry.event_type
             trig = t.last
