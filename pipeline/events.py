@@ -679,8 +679,15 @@ def _select(cands: list[Cand], ctx: DocContext, trig: int) -> list[Cand]:
         # (a court, a council) is only a setting
         inside = [c for c in chosen
                   if ctx.in_pair(c.key) or (c.key.startswith("@") and c.kind == "PERSON")]
+        states = {c.key for c in chosen if not c.key.startswith("@")}
         if inside and len(inside) < len(chosen):
-            chosen = inside
+            if len(states) >= 3:
+                chosen = inside
+            else:
+                # two named states are the event's sides even when one is not an article
+                # state ("১৯৬২ সালের ভারত-চীন যুদ্ধ" in an India-US article); bodies go
+                chosen = [c for c in chosen
+                          if not (c.key.startswith("@") and c.kind != "PERSON")] or inside
     if chosen and all(c.key.startswith("@") for c in chosen):
         # only unaffiliated bodies ("ইউরোপীয় কয়লা ও ইস্পাত সম্প্রদায় গঠিত হয়"): not the parties
         return []
