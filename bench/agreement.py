@@ -7,9 +7,11 @@ section 6 defines: entity strict F1 (same span and type) per type and micro, and
 type, actor sets agreeing after normalisation: COUNTRY by ISO code, PERSON/ORG by overlapping span
 or Affiliation country). F1 is symmetric in the two annotators; P and R just swap.
 
-    .venv/bin/python bench/agreement.py [--first DIR] [--second DIR] [--diff] [--json]
+    .venv/bin/python bench/agreement.py [--first DIR] [--second DIR] [--rev REV] [--diff] [--json]
 
 --first defaults to annotations/ restricted to the docs present in --second.
+--rev reads annotator 1's files as they were at git revision REV (e.g. the gold before
+adjudication, see annotations/iaa/AGREEMENT.md) instead of the working tree.
 --diff prints every disagreement (entity spans and events) for adjudication.
 """
 
@@ -17,6 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from pipeline.brat import read_directory
@@ -34,12 +39,30 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--first", type=Path, default=ANN)
     ap.add_argument("--second", type=Path, default=ANN / "iaa" / "annotator2")
+    ap.add_argument("--rev", help="take annotator 1's .ann files from this git revision")
     ap.add_argument("--diff", action="store_true", help="list the disagreements")
     ap.add_argument("--json", action="store_true", help="print the full report as JSON")
     args = ap.parse_args()
 
     second = read_directory(args.second)
-    first = read_directory(args.first, second.keys())
+    if args.rev:
+        tmp = Path(tempfile.mkdtemp(prefix="agreement-"))
+        rel = args.first.resolve().relative_to(PROJECT_DIR)
+        for doc in second:
+            for ext in ("txt", "ann"):
+                blob = subprocess.run(
+                    ["git", "show", f"{args.rev}:{rel.as_posix()}/{doc}.{ext}"],
+                    cwd=PROJECT_DIR,
+                    capture_output=True,
+                    check=True,
+                ).stdout
+                (tmp / f"{doc}.{ext}").write_bytes(blob)
+        first = read_directory(tmp, second.keys())
+        shutil.rmtree(tmp)
+        shown_first = f"{args.first} at git revision {args.rev}"
+    else:
+        first = read_directory(args.first, second.keys())
+        shown_first = str(args.first)
     missing = sorted(set(second) - set(first))
     if missing:
         raise SystemExit(f"not annotated by annotator 1: {', '.join(missing)}")
@@ -52,7 +75,7 @@ def main() -> None:
         return
 
     print(f"documents ({len(g)}): {', '.join(sorted(g))}")
-    print(f"annotator 1: {args.first}   annotator 2: {args.second}")
+    print(f"annotator 1: {shown_first}\nannotator 2: {args.second}")
     n1 = sum(len(d.mentions) for d in g.values())
     n2 = sum(len(d.mentions) for d in p.values())
     e1 = sum(len(d.events) for d in g.values())
