@@ -23,6 +23,17 @@ from .model import Document
 # "X–Y সম্পর্ক" with any dash or hyphen between the two names
 RELATIONS_TITLE_RE = re.compile(r"^\s*(\S.*?)\s*[-‐‑‒–—―−]\s*(\S.*?)\s+সম্পর্ক\s*$")
 _BENGALI_LETTER_RE = re.compile(r"[\u0985-\u09B9\u09CE\u09DC-\u09DF]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
+def as_text(value: str) -> str:
+    """`value` with lone surrogates replaced by U+FFFD (one code point for one: offsets stay).
+
+    They come from file names that are not UTF-8 (Python decodes them with surrogate
+    escapes) and from JSON escapes like "\\ud800"; UTF-8 output cannot hold them, so
+    one such name would otherwise stop the whole batch when its row is written.
+    """
+    return _SURROGATE_RE.sub("\ufffd", value) if _SURROGATE_RE.search(value) else value
 
 
 class InputError(Exception):
@@ -76,15 +87,16 @@ def read_folder(folder: Path) -> Iterator[ReadItem]:
 
 
 def _read_txt(path: Path) -> ReadItem:
+    doc_id, source = as_text(path.stem), as_text(str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return ReadFailure(path.stem, str(path), f"cannot read file: {exc.strerror or exc}")
+        return ReadFailure(doc_id, source, f"cannot read file: {exc.strerror or exc}")
     try:
         text = decode_utf8(data)
     except InputError as exc:
-        return ReadFailure(path.stem, str(path), str(exc))
-    return Document(path.stem, text, title=title_from_text(text), source=str(path))
+        return ReadFailure(doc_id, source, str(exc))
+    return Document(doc_id, text, title=title_from_text(text), source=source)
 
 
 def decode_utf8(data: bytes) -> str:
@@ -104,17 +116,17 @@ def decode_utf8(data: bytes) -> str:
 def read_jsonl(path: Path) -> Iterator[ReadItem]:
     """One JSON object per line with `id`, `text` and optional `title`."""
     opener = bz2.open if path.name.endswith(".bz2") else open
-    stem = path.name.split(".")[0]
+    stem = as_text(path.name.split(".")[0])
     try:
         fh = opener(path, "rb")
     except OSError as exc:
-        yield ReadFailure(stem, str(path), f"cannot open: {exc}")
+        yield ReadFailure(stem, as_text(str(path)), f"cannot open: {exc}")
         return
     with fh:
         lineno = 0
         while True:
             lineno += 1
-            source = f"{path}:{lineno}"
+            source = as_text(f"{path}:{lineno}")
             try:
                 raw = fh.readline()
             except (OSError, EOFError) as exc:
@@ -139,16 +151,17 @@ def read_jsonl(path: Path) -> Iterator[ReadItem]:
             text = obj.get("text")
             if doc_id is None or not isinstance(text, str):
                 yield ReadFailure(
-                    str(doc_id if doc_id is not None else f"{stem}:{lineno}"),
+                    as_text(str(doc_id if doc_id is not None else f"{stem}:{lineno}")),
                     source,
                     "JSON object needs an 'id' and a string 'text'",
                 )
                 continue
             title = obj.get("title")
+            text = as_text(text)
             yield Document(
-                str(doc_id),
+                as_text(str(doc_id)),
                 text,
-                title=str(title) if title is not None else title_from_text(text),
+                title=as_text(str(title)) if title is not None else title_from_text(text),
                 source=source,
             )
 
@@ -167,8 +180,9 @@ def read_mediawiki_xml(path: Path, *, relations_only: bool = True) -> Iterator[R
     try:
         fh = opener(path, "rb")
     except OSError as exc:
-        yield ReadFailure(path.name, str(path), f"cannot open: {exc}")
+        yield ReadFailure(as_text(path.name), as_text(str(path)), f"cannot open: {exc}")
         return
+    name, shown = as_text(path.name), as_text(str(path))
     with fh:
         context = ET.iterparse(fh, events=("end",))
         try:
@@ -180,9 +194,9 @@ def read_mediawiki_xml(path: Path, *, relations_only: bool = True) -> Iterator[R
                 if item is not None:
                     yield item
         except ET.ParseError as exc:
-            yield ReadFailure(path.name, str(path), f"malformed XML: {exc}")
+            yield ReadFailure(name, shown, f"malformed XML: {exc}")
         except (OSError, EOFError) as exc:
-            yield ReadFailure(path.name, str(path), f"truncated or corrupt stream: {exc}")
+            yield ReadFailure(name, shown, f"truncated or corrupt stream: {exc}")
 
 
 def _local(tag: str) -> str:
@@ -207,7 +221,7 @@ def _page_document(page: ET.Element, path: Path, relations_only: bool) -> ReadIt
     if relations_only and not is_relations_title(title):
         return None
     doc_id = title.replace(" ", "_") or f"page-{page_id}"
-    source = f"{path}#page={page_id or title}"
+    source = as_text(f"{path}#page={page_id or title}")
     revision = _child(page, "revision")
     text_el = _child(revision, "text") if revision is not None else None
     if text_el is None or text_el.text is None:
@@ -291,6 +305,8 @@ def check_document(doc: Document, max_chars: int) -> None:
         raise InputError("empty document")
     if "\x00" in text:
         raise InputError("binary content (NUL characters)")
+    if _SURROGATE_RE.search(text):
+        raise InputError("invalid Unicode: lone surrogate code points (not UTF-8 text)")
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t")
     if controls > max(8, len(text[:20000]) // 100):
         raise InputError("binary content (control characters)")
