@@ -1,12 +1,34 @@
-"""Batch runs: read, process (one or more worker processes), write tables atomically."""
+"""Batch runs: stream documents, process them on one or more workers, write tables atomically.
+
+How a run is laid out on disk (all under the output folder):
+
+    .run/manifest.jsonl    one line per finished part: the documents it holds, their counts
+    .run/parts/part-N.json the rows of those documents for every table
+    documents.csv ...      the tables, assembled from the parts at the end
+
+Documents stream from the readers and are processed in order (any number of
+workers, or a Dask cluster, gives the same order). Every `chunk_size`
+documents the rows go to a part file, written to a temporary name and renamed,
+and only then is the part recorded in the manifest: after a crash, SIGKILL or
+Ctrl-C, `resume=True` skips every document the manifest lists and processes the
+rest, so no row is lost or duplicated. Tables are put in place only when every
+document is accounted for (see output.TableSink), then `.run/` is removed.
+Memory is bounded by the chunk size, not the input size.
+"""
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import contextlib
+import json
 import os
+import shutil
+import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +39,19 @@ from . import tables
 from .config import Config
 from .model import Analysis, Document
 from .output import TableSink
-from .readers import InputError, ReadFailure, ReadItem, read_documents
+from .readers import InputError, ReadFailure, ReadItem, input_kind, read_documents
 
-FLUSH_EVERY = 200  # documents per written chunk: bounds memory whatever the input size
+CHUNK_SIZE = 200  # documents per part file: bounds memory whatever the input size
+TASK_SIZE = 4  # documents per task sent to a worker process
+DASK_WINDOW = 2000  # documents per Dask computation (keeps the driver's memory flat)
+ENGINES = ("local", "dask")
+
+Rows = dict[str, list[dict[str, Any]]]
+Numbered = tuple[int, ReadItem]
+
+
+class RunInterrupted(Exception):
+    """SIGTERM/SIGINT arrived; finished parts are kept for --resume."""
 
 
 @dataclass
@@ -31,17 +63,24 @@ class RunSummary:
     events: int = 0
     entities: int = 0
     sentences: int = 0
+    tokens: int = 0
+    resumed: int = 0  # documents taken from an interrupted run's parts
     elapsed: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
     def line(self) -> str:
         rate = self.documents / self.elapsed if self.elapsed > 0 else 0.0
+        resumed = f" ({self.resumed} from the interrupted run)" if self.resumed else ""
         return (
-            f"documents: {self.documents} read, {self.ok} ok, {self.failed} failed; "
+            f"documents: {self.documents} read{resumed}, {self.ok} ok, {self.failed} failed; "
             f"sentences: {self.sentences}; entities: {self.entities}; events: {self.events}; "
             f"elapsed: {self.elapsed:.1f}s ({rate:.1f} docs/s)"
         )
+
+    def add(self, counts: dict[str, int]) -> None:
+        for key in ("documents", "ok", "failed", "events", "entities", "sentences", "tokens"):
+            setattr(self, key, getattr(self, key) + counts.get(key, 0))
 
 
 def iter_inputs(inputs: str | Path | Iterable[str | Path], config: Config) -> Iterator[ReadItem]:
@@ -54,25 +93,253 @@ def iter_inputs(inputs: str | Path | Iterable[str | Path], config: Config) -> It
             yield ReadFailure(p.stem, str(p), str(exc))
 
 
-# -- worker side -----------------------------------------------------------
-_WORKER_PIPELINE: Any = None
+def count_inputs(inputs: str | Path | Iterable[str | Path]) -> int | None:
+    """Number of documents when it is cheap to know (folders of .txt), for the ETA."""
+    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    total = 0
+    for path in map(Path, paths):
+        try:
+            kind = input_kind(path)
+        except InputError:
+            return None
+        if kind == "folder":
+            total += sum(1 for p in path.iterdir() if p.suffix == ".txt")
+        elif kind == "txt":
+            total += 1
+        else:
+            return None
+    return total
+
+
+# -- worker side ------------------------------------------------------------
+# Failpoint for fault-injection tests: a worker processing the document with this id
+# exits at once, as if it had been killed. Unset in normal runs.
+_CRASH_ON = os.environ.get("BNEVENTS_FAILPOINT_CRASH_DOC", "")
+
+
+def _mp_context() -> Any:
+    """Workers start from a fork server that has already imported the pipeline.
+
+    Plain fork is unsafe here: the pool's own feeder and manager threads may hold
+    locks at fork time, and a child that inherits a held lock hangs forever.
+    """
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline", "pipeline.runner"])
+    return ctx
+
+
+_WORKER: dict[Config, Any] = {}  # one Pipeline per configuration per process: models load once
+
+
+def _pipeline_for(config: Config) -> Any:
+    if config not in _WORKER:
+        from . import Pipeline
+
+        _WORKER[config] = Pipeline(config)
+    return _WORKER[config]
 
 
 def _init_worker(config: Config) -> None:
-    global _WORKER_PIPELINE
-    from . import Pipeline
+    # workers leave SIGINT to the parent, which shuts them down in order
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _pipeline_for(config)
 
-    _WORKER_PIPELINE = Pipeline(config)
 
-
-def _process(item: ReadItem) -> dict[str, list[dict[str, Any]]]:
+def process_item(item: ReadItem, config: Config) -> Rows:
+    """One document (or read failure) -> its rows for every table."""
+    if _CRASH_ON and item.doc_id == _CRASH_ON:
+        os._exit(70)  # failpoint: simulate a worker dying mid-document (tests only)
     if isinstance(item, ReadFailure):
         analysis = Analysis(
             Document(item.doc_id, "", source=item.source), status="error", error=item.error
         )
     else:
-        analysis = _WORKER_PIPELINE.process(item)
+        analysis = _pipeline_for(config).process(item)
     return tables.table_rows(analysis)
+
+
+def process_many(batch: list[Numbered], config: Config) -> list[tuple[int, Rows]]:
+    return [(seq, process_item(item, config)) for seq, item in batch]
+
+
+def _crash_rows(item: ReadItem) -> Rows:
+    doc = Document(item.doc_id, "", source=item.source)
+    analysis = Analysis(doc, status="error", error="worker process crashed on this document")
+    return tables.table_rows(analysis)
+
+
+# -- engines: each yields (seq, rows) in input order ---------------------------
+def _run_serial(items: Iterator[Numbered], config: Config) -> Iterator[tuple[int, Rows]]:
+    for seq, item in items:
+        yield seq, process_item(item, config)
+
+
+def _run_processes(
+    items: Iterator[Numbered], config: Config, workers: int
+) -> Iterator[tuple[int, Rows]]:
+    """A process pool with a bounded window of tasks; a crashed worker costs one document.
+
+    concurrent.futures (not multiprocessing.Pool) because it reports a dead worker as
+    BrokenProcessPool instead of hanging. The tasks in flight are then re-run one
+    document at a time in a fresh pool, and a document that kills its worker again is
+    recorded as failed, so every input document is accounted for exactly once.
+    """
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(config,)
+        )
+
+    pool = new_pool()
+    window: deque[tuple[list[Numbered], Future[list[tuple[int, Rows]]]]] = deque()
+    batches = _batched(items, TASK_SIZE)
+    try:
+        exhausted = False
+        while window or not exhausted:
+            while not exhausted and len(window) < workers * 4:
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                else:
+                    window.append((batch, pool.submit(process_many, batch, config)))
+            if not window:
+                break
+            batch, fut = window.popleft()
+            try:
+                yield from fut.result()
+            except BrokenProcessPool:
+                pending = [batch] + [b for b, _ in window]
+                window.clear()
+                pool.shutdown(cancel_futures=True)
+                for seq, item in (pair for b in pending for pair in b):
+                    pool = new_pool()
+                    try:
+                        yield from pool.submit(process_many, [(seq, item)], config).result()
+                    except BrokenProcessPool:
+                        yield seq, _crash_rows(item)
+                    pool.shutdown()
+                pool = new_pool()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(
+    items: Iterator[Numbered], config: Config, workers: int, scheduler: str | None
+) -> Iterator[tuple[int, Rows]]:
+    """The same run on a Dask cluster: a dask.bag over document partitions, window by window."""
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    try:
+        for window in _batched(items, DASK_WINDOW):
+            partitions = max(1, min(len(window), workers * 4))
+            bag = db.from_sequence(window, npartitions=partitions)
+            results = bag.map_partitions(process_many, config).compute(scheduler=client)
+            yield from results
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _batched(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
+    batch: list[Numbered] = []
+    for pair in items:
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- run state: parts and manifest --------------------------------------------
+class RunState:
+    """The `.run/` folder of an output directory."""
+
+    def __init__(self, out: Path) -> None:
+        self.dir = out / ".run"
+        self.parts = self.dir / "parts"
+        self.manifest = self.dir / "manifest.jsonl"
+
+    def reset(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.parts.mkdir(parents=True)
+
+    def load(self) -> list[dict[str, Any]]:
+        """Entries of finished parts; a torn last line (killed mid-write) is ignored."""
+        if not self.manifest.exists():
+            self.parts.mkdir(parents=True, exist_ok=True)
+            return []
+        entries = []
+        for line in self.manifest.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                break
+            if (self.parts / entry["file"]).exists():
+                entries.append(entry)
+        return entries
+
+    def write_part(self, index: int, chunk: list[tuple[int, Rows]]) -> dict[str, Any]:
+        name = f"part-{index:06d}.json"
+        tmp = self.parts / f".{name}.tmp"
+        merged: Rows = {t: [] for t in tables.TABLE_COLUMNS}
+        for _, rows in chunk:
+            for table, part in rows.items():
+                merged[table].extend(part)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(merged, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.parts / name)
+        docs = [(seq, rows["documents"][0]) for seq, rows in chunk]
+        entry = {
+            "file": name,
+            "docs": [[seq, d["doc_id"]] for seq, d in docs],
+            "counts": _counts([rows for _, rows in chunk]),
+            "failures": [[d["doc_id"], d["error"]] for _, d in docs if d["status"] != "ok"],
+        }
+        with open(self.manifest, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        return entry
+
+    def read_part(self, entry: dict[str, Any]) -> Rows:
+        with open(self.parts / entry["file"], encoding="utf-8") as fh:
+            return json.load(fh)
+
+
+def _counts(chunk: list[Rows]) -> dict[str, int]:
+    docs = [rows["documents"][0] for rows in chunk]
+    return {
+        "documents": len(docs),
+        "ok": sum(d["status"] == "ok" for d in docs),
+        "failed": sum(d["status"] != "ok" for d in docs),
+        "events": sum(len(r["events"]) for r in chunk),
+        "entities": sum(len(r["entities"]) for r in chunk),
+        "sentences": sum(len(r["sentences"]) for r in chunk),
+        "tokens": sum(d["tokens"] for d in docs),
+    }
+
+
+def _raise_interrupt(signum: int, _frame: Any) -> None:
+    raise RunInterrupted(signal.Signals(signum).name)
 
 
 def run_batch(
@@ -83,81 +350,128 @@ def run_batch(
     formats: Iterable[str] = ("csv",),
     excel: bool = False,
     workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    chunk_size: int = CHUNK_SIZE,
     progress: bool = True,
 ) -> RunSummary:
+    """Process every input document and write the tables under `out_dir`.
+
+    Raises RunInterrupted on SIGINT/SIGTERM (finished parts stay for `resume`) and
+    OSError when the output cannot be written; neither leaves a partial table.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     config = config or Config()
+    inputs = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     formats = list(dict.fromkeys(formats))
     summary = RunSummary(out)
     started = time.monotonic()
-    sinks = [
-        TableSink(out, name, fmt, excel=excel) for name in tables.TABLE_COLUMNS for fmt in formats
-    ]
-    pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables.TABLE_COLUMNS}
+    state = RunState(out)
+    entries = state.load() if resume else []
+    if not resume:
+        state.reset()
+    done: dict[int, str] = {seq: doc_id for e in entries for seq, doc_id in e["docs"]}
+    for entry in entries:
+        summary.add(entry["counts"])
+        summary.failures.extend((d, err) for d, err in entry.get("failures", []))
+    summary.resumed = summary.documents
+
+    def remaining() -> Iterator[Numbered]:
+        for seq, item in enumerate(iter_inputs(inputs, config)):
+            if seq in done:
+                if done[seq] != item.doc_id:
+                    raise InputError(
+                        f"cannot resume: input document {seq} is {item.doc_id!r}, the "
+                        f"interrupted run had {done[seq]!r} (inputs changed?)"
+                    )
+                continue
+            yield seq, item
+
     bar = tqdm(
-        desc="documents", unit="doc", disable=not progress, file=sys.stderr, dynamic_ncols=True
+        desc="documents",
+        unit="doc",
+        total=count_inputs(inputs),
+        initial=len(done),
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        smoothing=0.1,
     )
-    pool = None
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    in_main_thread = _is_main_thread()
+    if in_main_thread:
+        for s in previous:
+            signal.signal(s, _raise_interrupt)
     try:
-        items = iter_inputs(inputs, config)
-        if workers > 1:
-            pool = mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(
-                workers, initializer=_init_worker, initargs=(config,)
-            )
-            results: Iterator[dict[str, list[dict[str, Any]]]] = pool.imap(
-                _process, items, chunksize=4
-            )
+        if engine == "dask":
+            results = _run_dask(remaining(), config, workers, scheduler)
+        elif workers > 1:
+            results = _run_processes(remaining(), config, workers)
         else:
-            _init_worker(config)
-            results = map(_process, items)
-        for n, rows in enumerate(results, 1):
-            doc_row = rows["documents"][0]
-            summary.documents += 1
-            if doc_row["status"] == "ok":
-                summary.ok += 1
-            else:
-                summary.failed += 1
-                summary.failures.append((doc_row["doc_id"], doc_row["error"]))
+            results = _run_serial(remaining(), config)
+        chunk: list[tuple[int, Rows]] = []
+        next_part = len(entries)
+        for seq, rows in results:
+            doc = rows["documents"][0]
+            if doc["status"] != "ok":
+                summary.failures.append((doc["doc_id"], doc["error"]))
                 tqdm.write(
-                    f"error: {doc_row['doc_id']} ({doc_row['source']}): {doc_row['error']}",
-                    file=sys.stderr,
+                    f"error: {doc['doc_id']} ({doc['source']}): {doc['error']}", file=sys.stderr
                 )
-            summary.events += len(rows["events"])
-            summary.entities += len(rows["entities"])
-            summary.sentences += len(rows["sentences"])
-            for name, part in rows.items():
-                pending[name].extend(part)
-            if n % FLUSH_EVERY == 0:
-                _flush(sinks, pending)
+            chunk.append((seq, rows))
             bar.update(1)
-        _flush(sinks, pending)
-        # two phases: every table is finished before any is renamed into place, so a
-        # failure (full disk) leaves the previous run's tables or none, never a mix
-        for sink in sinks:
-            sink.finish()
-        summary.files.extend(sink.publish() for sink in sinks)
-    except BaseException:
-        for sink in sinks:
-            sink.abort()
-        raise
+            if len(chunk) >= chunk_size:
+                entries.append(state.write_part(next_part, chunk))
+                summary.add(entries[-1]["counts"])
+                next_part += 1
+                chunk = []
+        if chunk:
+            entries.append(state.write_part(next_part, chunk))
+            summary.add(entries[-1]["counts"])
+        summary.files = _assemble(state, entries, out, formats, excel)
     finally:
         bar.close()
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if in_main_thread:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+    shutil.rmtree(state.dir, ignore_errors=True)
     summary.elapsed = time.monotonic() - started
     return summary
 
 
-def _flush(sinks: list[TableSink], pending: dict[str, list[dict[str, Any]]]) -> None:
-    for sink in sinks:
-        sink.write(pending[sink.table])
-    for rows in pending.values():
-        rows.clear()
+def _assemble(
+    state: RunState, entries: list[dict[str, Any]], out: Path, formats: list[str], excel: bool
+) -> list[Path]:
+    """Stream every part, in input order, into the final tables; publish them together."""
+    entries = sorted(entries, key=lambda e: e["docs"][0][0] if e["docs"] else -1)
+    sinks = [TableSink(out, t, fmt, excel=excel) for t in tables.TABLE_COLUMNS for fmt in formats]
+    try:
+        for entry in entries:
+            rows = state.read_part(entry)
+            for sink in sinks:
+                sink.write(rows[sink.table])
+        # two phases: every table is finished before any is renamed into place, so a
+        # failure (full disk) leaves the previous run's tables or none, never a mix
+        for sink in sinks:
+            sink.finish()
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    return [sink.publish() for sink in sinks]
+
+
+def _is_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def default_workers() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
+    with contextlib.suppress(AttributeError):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)

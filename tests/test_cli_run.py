@@ -125,7 +125,14 @@ def test_full_disk_leaves_no_table_behind(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "cannot write output" in proc.stderr and "Traceback" not in proc.stderr
-    assert list(out.iterdir()) == []
+    # no table, whole or partial, and no temporary table file
+    assert [p.name for p in out.iterdir()] == [".run"]
+    # with space again, --resume finishes the run and accounts for every document once
+    proc = bnevents("run", src, "--out", out, "--quiet", "--resume", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    docs = read_csv(out / "documents.csv")
+    assert sorted(docs["doc_id"]) == sorted(f"doc{i}" for i in range(40))
+    assert not (out / ".run").exists()
 
 
 def test_seed_run_reports_sections_and_sentences(shared_dir: Path, tmp_path: Path) -> None:
