@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+import babel
 from spacy.lang.bn.stop_words import STOP_WORDS
 
 from .config import load_yaml
@@ -83,8 +84,14 @@ def _resources() -> dict:
     org = load_yaml("org_heads.yaml")
     loc = load_yaml("loc_patterns.yaml")
     countries = load_yaml("countries.yaml")
-    stop = _norm_set(list(STOP_WORDS))
+    # spaCy's Bengali stop words, plus the month names (CLDR via babel) and the
+    # spellings bn.wikipedia also uses, which never begin or continue a name
+    months = [m for m in babel.Locale("bn").months["format"]["wide"].values()]
+    months += [m.replace("ী", "ি") for m in months]
+    stop = _norm_set(list(STOP_WORDS)) | _norm_set(months)
     out = {
+        "initials": _norm_set(titles["initials"]),
+        "national_heads": _norm_set(org["national_heads"]),
         "single_name_titles": _norm_set(titles["single_name_titles"]),
         "descriptors": _norm_set(org["descriptors"]),
         "facility": _norm_set(loc["facility_classifiers"]),
@@ -114,6 +121,7 @@ def _resources() -> dict:
     out["heads_and_classifiers"] = out["org_heads"] | out["classifiers"]
     out["place_stops"] = out["name_stops"] | out["not_places"]
     out["all_stops"] = out["org_stops"] | out["name_stops"]
+    out["genitive_or_national"] = out["country_genitive_heads"] | out["national_heads"]
     return out
 
 
@@ -412,17 +420,24 @@ class EntityRules:
         names: dict[str, Entry] = {}
         for sent in sents:
             self._place_lists(sent)
+            self._acronyms(sent)
             for m in sent.mentions:
                 if m.label == LOC and m.kind.startswith("pattern") and m.first == m.last:
                     base = self.bases(sent.words[m.first])[-1]
                     names.setdefault(base, Entry(LOC, "", base, "doc"))
+                elif m.label == ORG and m.kind.startswith("pattern") and m.first == m.last:
+                    # a one-word organisation name found by a pattern ("বিএসএফের")
+                    base = self.bases(sent.words[m.first])[-1]
+                    names.setdefault(base, Entry(ORG, m.code, base, "doc"))
         if not names:
             return
         local = Gazetteer(names.values())
         for sent in sents:
             for a, b in self._free_runs(sent):
                 for match in local.match(sent.words[a:b]):
-                    sent.take(_Mention(LOC, a + match.first, a + match.last, kind="propagated"))
+                    e = match.entry
+                    sent.take(_Mention(e.label, a + match.first, a + match.last, code=e.code,
+                                       entry=e, kind="propagated"))
 
     def _place_lists(self, sent: _Sent) -> None:
         if not any(m.label == LOC for m in sent.mentions):
@@ -454,6 +469,20 @@ class EntityRules:
                     if m is None:
                         sent.take(_Mention(LOC, a, a, kind="pattern:list"))
             k = items[-1][1] + 1 if items else k + 1
+
+    def _acronyms(self, sent: _Sent) -> None:
+        """"বাংলাদেশ রাইফেলস (বিডিআর)": one word in brackets right after an ORG is its
+        short name, an ORG too."""
+        n = len(sent.words)
+        for m in [m for m in sent.mentions if m.label == ORG]:
+            k = m.last + 1
+            if k < n and sent.free(k) and sent.gaps[k].strip() == "(" and (
+                k + 1 >= n or sent.gaps[k + 1].strip().startswith(")")
+            ) and self._is_name_word(sent.words[k], self.res["name_stops"]):
+                acr = _Mention(ORG, k, k, code=m.code, kind="pattern:acronym")
+                if m.attrs.get("multinational"):
+                    acr.attrs["multinational"] = True
+                sent.take(acr)
 
     def _list_item(
         self, sent: _Sent, j: int, last: bool = False
@@ -488,7 +517,9 @@ class EntityRules:
                 k += 1
                 continue
             # "বিমান সংস্থা লাতাম": a descriptor directly followed by a name introduces it
-            if sent.words[head] in res["descriptors"]:
+            if sent.words[head] in res["descriptors"] and not (
+                head + 1 < n and sent.words[head + 1] in res["of_words"]
+            ):
                 named = self._name_after_descriptor(sent, head)
                 if named is not None:
                     sent.take(named)
@@ -548,9 +579,10 @@ class EntityRules:
                 continue
             if owner.last != j:
                 break
+            national = self._has_base(sent.words[head], res["national_heads"])
             if owner.label == COUNTRY:
-                if plain and self._is_genitive(sent, owner) and \
-                        self._has_base(sent.words[head], res["country_genitive_heads"]):
+                if (plain or national) and self._is_genitive(sent, owner) and \
+                        self._has_base(sent.words[head], res["genitive_or_national"]):
                     first, absorbed = owner.first, owner
                 elif plain and not self._is_inflected(sent, owner):
                     # "বাংলাদেশ বিদ্যুৎ উন্নয়ন বোর্ড": a bare country word opens the name
@@ -559,6 +591,8 @@ class EntityRules:
             if owner.label in (LOC, ORG, DEMONYM) and not self._is_genitive(sent, owner):
                 # a name starts with a place, a known body or a demonym ("নাইজেরিয়ান ...")
                 first, parts = owner.first, parts + 1
+                if owner.label == DEMONYM and national:
+                    parts += 1  # "ভারতীয় সেনাবাহিনী"
             break
         last = head
         # "ইউনিভার্সিটি অব ক্রিয়েটিভ টেকনোলোজি"
@@ -570,7 +604,10 @@ class EntityRules:
                 j += 1
         # "সদর দপ্তর", "পুনরুদ্ধার তহবিল": one generic word before a head is no name,
         # unless a country word or an "অব ..." part makes it one
-        if plain + parts < 2 and not (plain and (absorbed is not None or last > head)):
+        national = self._has_base(sent.words[head], res["national_heads"])
+        if plain + parts < 2 and not (
+            (plain or national) and (absorbed is not None or last > head)
+        ) and not (national and absorbed is not None):
             return None
         m = _Mention(ORG, first, last, kind="pattern:head")
         for j in range(first, last + 1):
@@ -623,9 +660,15 @@ class EntityRules:
         n = len(sent.words)
         words: list[int] = []
         j = k
+        # "এ কে আব্দুল মোমেন": spelt Latin initials open a name (not counted as words)
+        while j + 1 < n and sent.free(j) and sent.words[j] in res["initials"] and \
+                sent.free(j + 1) and sent.joined(j + 1) and (j == k or sent.joined(j)):
+            j += 1
+        initials = list(range(k, j))
         arabic = False
         while j < n and sent.free(j) and len(words) < _MAX_ARABIC_NAME_WORDS:
-            if j > k and not sent.joined(j):
+            if (j > k and not sent.joined(j)) or (j > k and j - 1 not in initials
+                                                   and j - 1 not in words):
                 break
             word = sent.words[j]
             if not self._is_name_word(word, res["name_stops"]) or \
@@ -634,9 +677,19 @@ class EntityRules:
             is_link = word in _ARABIC_LINKS or word.startswith(_ARABIC_PREFIXES)
             arabic = arabic or is_link
             if len(words) >= 2 and not arabic:
-                # a third word is part of the name only when it ends it
-                if not self._ends_name(sent, j) or len(words) >= _MAX_NAME_WORDS:
+                # a third (fourth) word is part of the name only when it, or the word
+                # after it, ends the name ("আবুল হাসান মাহমুদ আলী ও")
+                if len(words) >= _MAX_NAME_WORDS:
                     break
+                if not self._ends_name(sent, j):
+                    nxt = j + 1
+                    if not (len(words) + 2 <= _MAX_NAME_WORDS and nxt < n and sent.free(nxt)
+                            and sent.joined(nxt)
+                            and self._is_name_word(sent.words[nxt], res["name_stops"])
+                            and not self._has_base(sent.words[nxt], res["heads_and_classifiers"])
+                            and self._ends_name(sent, nxt)
+                            and not self._strong(word) and not word.endswith("ে")):
+                        break
             words.append(j)
             j += 1
             if len(words) >= 2 and word.endswith(_NAME_FINAL_ENDINGS):
@@ -647,7 +700,7 @@ class EntityRules:
                 break
         while words and sent.words[words[-1]] in _ARABIC_LINKS:
             words.pop()
-        return words
+        return initials + words if words else []
 
     # -- 5. repeated names ---------------------------------------------------
     def _propagate_persons(self, sents: list[_Sent]) -> None:
