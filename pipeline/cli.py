@@ -199,6 +199,17 @@ def validate(directory: Path) -> None:
     sys.exit(1 if problems else 0)
 
 
+@main.command()
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--markdown", is_flag=True, help="Markdown tables (as in annotations/README.md).")
+def stats(gold_dir: Path, markdown: bool) -> None:
+    """Print statistics of a brat gold folder: mentions and events per type, attributes,
+    Affiliations, DATE forms and the dev/test sizes of GOLD_DIR/split.json."""
+    from .brat import format_statistics, gold_statistics
+
+    click.echo(format_statistics(gold_statistics(gold_dir), markdown=markdown), nl=False)
+
+
 def _thresholds(values: tuple[str, ...]) -> list[tuple[str, float]]:
     out = []
     for item in values:

@@ -226,3 +226,79 @@ def test_writer_notes_an_affiliation_without_a_country_mention():
 
     ann = format_ann([WMention("PERSON", 40, 53, "নরেন্দ্র মোদী", affiliation="IND")], [])
     assert ann.splitlines()[-1] == "#1\tAnnotatorNotes T1\taffiliation: IND"
+
+
+# -- gold statistics (`bnevents stats`) ----------------------------------------------
+TEXT_B = ("১৪১৫ বঙ্গাব্দের ১ বৈশাখ ভারত ও নেপাল চুক্তি স্বাক্ষর করেনি। পরের বছর দুই দেশ "
+          "বাণিজ্য শুরু করে। ২০১৫-১৬ অর্থবছরে ও ১৯৯০-এর দশকে কিছু হয়নি।")
+
+
+def _ann_for(text: str, spans: list[tuple[str, str, str]], tail: list[str]) -> str:
+    """T and N lines for (label, surface, norm) found in order in `text`, then `tail` lines."""
+    lines, norms, pos = [], [], 0
+    for i, (label, surface, norm) in enumerate(spans, 1):
+        start = text.index(surface, pos)
+        pos = start + len(surface)
+        lines.append(f"T{i}\t{label} {start} {pos}\t{surface}")
+        if norm:
+            norms.append(f"N{len(norms) + 1}\tReference T{i} {norm}\t{surface}")
+    return "\n".join(lines + tail + norms) + "\n"
+
+
+def test_gold_statistics_counts_a_hand_made_gold_folder(tmp_path):
+    import json
+
+    from pipeline.brat import format_statistics, gold_statistics
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "a.ann").write_text(GOOD + "A1\tSpeculated E1\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT_B, encoding="utf-8")
+    (tmp_path / "b.ann").write_text(_ann_for(TEXT_B, [
+        ("DATE", "১৪১৫ বঙ্গাব্দের ১ বৈশাখ", "TIMEX3:2008-04-14"),
+        ("COUNTRY", "ভারত", "ISO3166:IND"),
+        ("COUNTRY", "নেপাল", "ISO3166:NPL"),
+        ("AGREEMENT", "স্বাক্ষর", ""),
+        ("DATE", "পরের বছর", "TIMEX3:2009"),
+        ("TRADE", "বাণিজ্য", ""),
+        ("DATE", "২০১৫-১৬ অর্থবছরে", "TIMEX3:2015/2016"),
+        ("DATE", "১৯৯০-এর দশকে", "TIMEX3:199X"),
+    ], ["E1\tAGREEMENT:T4 Actor1:T2 Actor2:T3 Time:T1",
+        "E2\tTRADE:T6 Actor1:T2 Actor2:T3 Time:T5",
+        "A1\tNegated E1", "A2\tSector E1 OTHER"]), encoding="utf-8")
+    (tmp_path / "split.json").write_text(json.dumps({"dev": ["a"], "test": ["b"]}))
+    problems, checked = validate_directory(tmp_path)
+    assert (problems, checked) == ([], 2)
+
+    stats = gold_statistics(tmp_path)
+    assert stats["documents"] == 2
+    assert stats["characters"] == len(TEXT) + len(TEXT_B)
+    assert stats["entities"] == {"COUNTRY": 3, "PERSON": 1, "ORG": 0, "LOC": 1, "DATE": 5,
+                                 "MONEY": 0, "QUANTITY": 0}
+    assert {k: v for k, v in stats["events"].items() if v} == {
+        "VISIT": 1, "AGREEMENT": 1, "TRADE": 1}
+    assert stats["affiliations"] == 1
+    assert stats["attributes"] == {"Negated": 1, "Speculated": 1, "Sector": 1}
+    assert stats["sectors"]["OTHER"] == 1
+    assert stats["date_forms"] == {
+        "year": 1, "month": 0, "day": 2, "range": 1, "decade": 1, "century": 0,
+        "relative": 1, "bengali_calendar": 1, "hijri": 0, "fiscal_year": 1}
+    assert stats["split"]["dev"]["documents"] == 1
+    assert stats["split"]["dev"]["events_total"] == 1
+    assert stats["split"]["test"]["events"]["TRADE"] == 1
+    assert stats["split"]["test"]["mentions"] == 6
+
+    text = format_statistics(stats, markdown=True)
+    assert "| DATE | 5 |" in text and "| documents | 1 | 1 |" in text
+    result = bnevents("stats", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == format_statistics(stats)
+
+
+def test_shipped_gold_has_enough_of_every_type():
+    from pipeline.brat import gold_statistics
+
+    stats = gold_statistics(ANNOTATIONS)
+    thin_entities = {t: n for t, n in stats["entities"].items() if n < 40}
+    thin_events = {t: n for t, n in stats["events"].items() if n < 8}
+    assert not thin_entities and not thin_events, (thin_entities, thin_events)
+    assert len(stats["entities"]) == 7 and len(stats["events"]) == 12
