@@ -59,7 +59,8 @@ def frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif col in FLOAT_COLUMNS:
             df[col] = pd.array(df[col], dtype="Float64")
         else:
-            df[col] = df[col].fillna("").astype(str)
+            df[col] = ["" if v is None or v is pd.NA or v != v else str(v) for v in df[col]]
+            df[col] = df[col].astype(object)
     return df
 
 
@@ -171,6 +172,11 @@ def read_table(path: Path) -> pd.DataFrame:
                     row[col] = None
                 else:
                     row[col] = int(row[col])
+            for col in FLOAT_COLUMNS.intersection(row):
+                v = row[col]
+                row[col] = (
+                    None if v in ("", None) or (isinstance(v, float) and pd.isna(v)) else float(v)
+                )
             for col in BOOL_COLUMNS.intersection(row):
                 v = row[col]
                 row[col] = (
