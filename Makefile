@@ -45,6 +45,12 @@ test: $(STAMP_TEST)
 train: $(STAMP)
 	$(BIN)/bnevents train
 
+## make bench: speed and memory at scale on a generated 20,000-document corpus (~20 min on
+## 2 cores); prints a table, writes bench/results/latest.json. BENCH_DOCS=N resizes the
+## corpus, BENCH_ARGS=--quick runs a small version, BENCH_ARGS="--profile 500" profiles stages
+bench: $(STAMP_TEST)
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check pipeline tests bench
 
@@ -53,6 +59,16 @@ lint: $(STAMP_TEST)
 ## (report.html/.md/.json, errors.csv) and rewrite the README "## Accuracy" section
 accuracy: $(STAMP)
 	$(BIN)/bnevents eval annotations/ --stages --split test --out $(OUT)/report --readme README.md
+
+.PHONY: annotations-readme
+## make annotations-readme: regenerate the statistics section of annotations/README.md
+## (between <!-- stats:start --> and <!-- stats:end -->) from `bnevents stats annotations --markdown`
+annotations-readme: $(STAMP)
+	$(BIN)/python -c "import pathlib, subprocess; \
+	p = pathlib.Path('annotations/README.md'); t = p.read_text(encoding='utf-8'); \
+	s = subprocess.run(['$(BIN)/bnevents', 'stats', 'annotations', '--markdown'], check=True, capture_output=True, text=True).stdout; \
+	a, b = '<!-- stats:start -->', '<!-- stats:end -->'; i, j = t.index(a) + len(a), t.index(b); \
+	p.write_text(t[:i] + '\n' + s + t[j:], encoding='utf-8')"
 
 clean:
 	rm -rf $(OUT) build *.egg-info .pytest_cache .ruff_cache
