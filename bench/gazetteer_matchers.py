@@ -16,11 +16,20 @@ the full rule stage (`EntityRules.find`) and rule-only pipeline speeds.
 
     .venv/bin/python bench/gazetteer_matchers.py [--repeat N]
 
-Measured (2 cores, one used; 69 annotated docs, ~1,600 sentences, repeat 5):
-the trie was ~3x faster than PhraseMatcher with tokenisation and still faster
-than PhraseMatcher on pre-split words, and building the PhraseMatcher (~170k
-surface forms) takes seconds more at start-up; so the trie is what the pipeline
-uses. Run the script for the numbers on your machine.
+Measured on the project machine (2 shared cores; 34 annotated docs + seed, 751
+sentences, --repeat 3; other jobs were running, so absolute numbers are noisy):
+
+    trie                      ~19,000-39,000 sentences/s
+    phrasematcher              ~2,800-3,700 sentences/s  (built in 6-16 s)
+    phrasematcher-pretok      ~15,000-19,500 sentences/s
+    rule stage (EntityRules.find)  ~4,000-5,200 sentences/s
+
+The trie is 5-10x faster than PhraseMatcher with spaCy tokenisation, faster than
+PhraseMatcher on pre-split words, and needs no multi-second build of ~170k surface
+forms at start-up; so the trie is what the pipeline uses. (The PhraseMatcher
+finds ~40 more matches: spaCy splits "জি৭-এর"-style hyphen words, so it also
+matches inside hyphenated compounds, which the guidelines' whole-word spans forbid.)
+Run the script for the numbers on your machine.
 """
 
 from __future__ import annotations
