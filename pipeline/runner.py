@@ -303,7 +303,9 @@ class RunState:
             for table, part in rows.items():
                 merged[table].extend(part)
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(merged, fh, ensure_ascii=False)
+            # json.dumps, not json.dump: dump() streams through the pure-Python encoder,
+            # dumps() uses the C one (same text, several times faster on a 200-document part)
+            fh.write(json.dumps(merged, ensure_ascii=False))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.parts / name)
