@@ -223,6 +223,9 @@ def parse_ann(text: str, ann: str, *, doc_id: str = "", path: str = "") -> BratD
     """Parse .ann content; malformed lines become `problems` (the rest is still read)."""
     doc = BratDocument(doc_id, text, path)
     seen: dict[str, int] = {}
+    # a BOM at the start of the .ann (Windows editors) is not part of the first id;
+    # offsets count in the .txt, so dropping it here changes no offset
+    ann = ann.removeprefix("\ufeff")
 
     def bad(lineno: int, msg: str) -> None:
         doc.problems.append(Problem(path, lineno, msg))

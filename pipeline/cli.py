@@ -283,7 +283,7 @@ def eval_cmd(
     if run_dir is not None:
         try:
             evaluation = evaluate_run(run_dir, gold_docs)
-        except FileNotFoundError as exc:
+        except (FileNotFoundError, InputError) as exc:
             raise click.UsageError(str(exc)) from None
         report, errors = evaluation.report, evaluation.errors
     else:

@@ -883,7 +883,16 @@ def load_gold(gold_dir: Path, split: str = "all") -> dict[str, BratDocument]:
 
 
 def evaluate_run(run_dir: Path, gold_docs: dict[str, BratDocument]) -> Evaluation:
-    pred = predicted_records(read_run(run_dir))
+    """Score a run folder. Raises InputError when a run table is malformed (a cell that
+    should be a number is not), FileNotFoundError when a table is missing."""
+    from .readers import InputError
+
+    try:
+        pred = predicted_records(read_run(run_dir))
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        raise InputError(
+            f"{run_dir}: malformed run table ({type(exc).__name__}: {exc})"
+        ) from exc
     return evaluate({k: gold_record(v) for k, v in gold_docs.items()}, pred)
 
 
