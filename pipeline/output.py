@@ -59,8 +59,14 @@ def frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif col in FLOAT_COLUMNS:
             df[col] = pd.array(df[col], dtype="Float64")
         else:
-            df[col] = ["" if v is None or v is pd.NA or v != v else str(v) for v in df[col]]
-            df[col] = df[col].astype(object)
+            # tolist() and an object Series built at once: iterating an arrow-backed string
+            # column element by element, then converting it to object, took 2/3 of the time
+            values = df[col].tolist()
+            df[col] = pd.Series(
+                ["" if v is None or v is pd.NA or v != v else str(v) for v in values],
+                index=df.index,
+                dtype=object,
+            )
     return df
 
 
