@@ -44,7 +44,6 @@ import json
 import os
 import platform
 import pstats
-import resource
 import shutil
 import subprocess
 import sys
@@ -238,7 +237,6 @@ def run_child(spec: dict[str, Any], tmp: Path) -> dict[str, Any]:
     result_path = tmp / f"result-{time.monotonic_ns()}.json"
     spec = {**spec, "result": str(result_path)}
     sys_before = _busy_seconds()
-    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
@@ -246,21 +244,27 @@ def run_child(spec: dict[str, Any], tmp: Path) -> dict[str, Any]:
     )
     ps = psutil.Process(proc.pid)
     peak_rss = peak_pss = peak_procs = 0
+    cpu_seen: dict[tuple[int, float], float] = {}  # (pid, start) -> CPU seconds, last sample
     last_pss = 0.0
     while proc.poll() is None:
         procs = _tree(ps)
         peak_procs = max(peak_procs, len(procs))
         peak_rss = max(peak_rss, _sum_memory(procs, pss=False))
+        for p in procs:
+            with contextlib.suppress(psutil.Error):
+                t = p.cpu_times()
+                cpu_seen[(p.pid, p.create_time())] = t.user + t.system
         now = time.perf_counter()
         if now - last_pss >= PSS_EVERY:
             peak_pss = max(peak_pss, _sum_memory(procs, pss=True))
             last_pss = now
         time.sleep(SAMPLE_EVERY)
     wall = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # CPU seconds of the whole tree (a process's time reaches its parent when it is waited
-    # for): with cpu/wall well below the worker count, other work was competing for the CPUs
-    cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
+    # CPU seconds of the whole tree, summed per process from the samples (pool workers are
+    # children of a forkserver that is never waited for, so getrusage would miss them); the
+    # last ~50 ms of each process are lost. cpu/wall well below the worker count, with
+    # 'others' above 0, means other work was competing for the CPUs
+    cpu = sum(cpu_seen.values())
     if proc.returncode != 0 or not result_path.exists():
         raise SystemExit(f"benchmark step {spec['kind']} failed (exit {proc.returncode})")
     result = json.loads(result_path.read_text(encoding="utf-8"))
@@ -438,8 +442,7 @@ def print_report(res: dict[str, Any]) -> None:
     failed = sum(rows[k].get("failed", 0) or 0 for k in rows)
     if failed:
         print(f"\nnote: {failed} document(s) failed across the runs (see latest.json failures)")
-    print(f"\nbench time: {res['bench_seconds'] / 60:.1f} min; results in "
-          f"{RESULTS_DIR / 'latest.json'}")
+    print(f"\nbench time: {res['bench_seconds'] / 60:.1f} min")
 
 
 def target_checks(res: dict[str, Any]) -> Iterator[tuple[str, bool | None]]:
@@ -687,8 +690,7 @@ def main() -> None:
     name = "quick.json" if args.quick else "latest.json"
     (RESULTS_DIR / name).write_text(json.dumps(res, indent=1, ensure_ascii=False))
     print_report(res)
-    if args.quick:
-        print(f"(quick run: written to {RESULTS_DIR / name}, not latest.json)")
+    print(f"results: {RESULTS_DIR / name}")
 
 
 if __name__ == "__main__":
