@@ -436,6 +436,29 @@ def readme_section(report_md: str) -> str:
     return (m.group(1) if m else report_md).strip()
 
 
+def ner_external_note(model_dir: Path | None = None) -> str:
+    """One line with the shipped NER model's external figure, from its scores.json."""
+    from .config import MODELS_DIR
+
+    path = (model_dir or MODELS_DIR / "ner") / "scores.json"
+    try:
+        scores = json.loads(path.read_text(encoding="utf-8"))
+        micro = scores["spacy"]["rifat1493_test"]["micro"]
+        per_type = scores["spacy"]["rifat1493_test"]
+    except (OSError, KeyError, ValueError):
+        return ""
+    types = ", ".join(
+        f"{t} {per_type[t]['f1']:.2f}" for t in ("PERSON", "ORG", "GPE", "DATE") if t in per_type
+    )
+    return (
+        f"External test of the NER model alone (`ner-rifat1493` test split, entity-level strict "
+        f"F1, PER→PERSON, ORG→ORG, LOC→GPE, TIM→DATE): micro {micro['f1']:.2f} "
+        f"(P {micro['p']:.2f}, R {micro['r']:.2f}; {types}), against the 72.66 the data set's "
+        "authors report with pretrained word vectors; from `models/ner/scores.json`, "
+        "reproduced by `bnevents train --eval-only`."
+    )
+
+
 def update_readme(readme: Path, report_md: str, note: str = "") -> bool:
     """Replace the README text between the accuracy markers; add the section if missing.
 
