@@ -166,8 +166,13 @@ def read_jsonl(path: Path) -> Iterator[ReadItem]:
             )
 
 
+# MediaWiki titles are at most 255 bytes; the title pattern is quadratic in the length
+# (each dash is tried as the split), so a longer "title" in a broken dump is no title
+MAX_TITLE_CHARS = 255
+
+
 def is_relations_title(title: str) -> bool:
-    return bool(RELATIONS_TITLE_RE.match(title))
+    return len(title) <= MAX_TITLE_CHARS and bool(RELATIONS_TITLE_RE.match(title))
 
 
 def read_mediawiki_xml(path: Path, *, relations_only: bool = True) -> Iterator[ReadItem]:

@@ -26,9 +26,12 @@ _CATEGORY_WORDS = frozenset(normalise_text_plain(t) for t in _MARKUP["category_w
 _LATIN_ABBREVIATIONS = frozenset(a.lower() for a in _MARKUP["latin_abbreviations"])
 
 # A sentence ends after a run of terminators (with closing quotes/brackets), or
-# after "." that follows a Latin letter, before whitespace or the end.
+# after "." that follows a Latin letter, before whitespace or the end. The run is
+# matched from its first character only and possessively: otherwise a long run of
+# terminators not followed by a space ("।।।।…!") is retried from every position,
+# quadratic in its length (tests/robustness/test_regex_backtracking.py).
 _BOUNDARY_RE = re.compile(
-    r"""(?:[।॥?!]+|(?<=[A-Za-z])\.)['"’”)\]]*(?=\s|$)|\n+""",
+    r"""(?:(?<![।॥?!])[।॥?!]++|(?<=[A-Za-z])\.)['"’”)\]]*+(?=\s|$)|\n+""",
 )
 _LATIN_WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _HAS_LETTER = re.compile(r"[\u0980-\u09FFA-Za-z0-9]")
