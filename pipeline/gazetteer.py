@@ -85,8 +85,13 @@ def split_words(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     trailing punctuation), except a final dot after a Latin letter or an initial.
     """
     out = []
+    edge = _EDGE_PUNCT
     for m in WORD_RE.finditer(text):
-        a, b = m.start(), m.end()
+        a, b = m.span()
+        if text[a] not in edge and text[b - 1] not in edge:
+            # the common case: nothing to trim (the loops below would leave it as is)
+            out.append((a + offset, b + offset, m.group()))
+            continue
         while a < b and text[a] in _EDGE_PUNCT:
             a += 1
         while b > a and text[b - 1] in _EDGE_PUNCT and not _keeps_final_dot(text, a, b):
@@ -286,6 +291,10 @@ class Gazetteer:
     def __init__(self, entries: Iterable[Entry] | None = None) -> None:
         self.inflection = shared_inflection()
         self.root: dict = {}
+        # word -> what it does at the root: (entry of the first base that ends a name
+        # there, or None; the child node of the word itself, or None). Most words of a
+        # sentence start no name, so `match` answers them with one dict lookup.
+        self._first: dict[str, tuple[Entry | None, dict | None]] = {}
         self.entries = tuple(all_entries() if entries is None else entries)
         for e in self.entries:
             words = [w for _, _, w in split_words(e.name)]
@@ -300,13 +309,24 @@ class Gazetteer:
         """Non-overlapping longest matches over `words`, left to right."""
         out: list[Match] = []
         bases = self.inflection.bases
-        root = self.root
+        first = self._first
         n = len(words)
         i = 0
         while i < n:
-            best: Match | None = None
-            node = root
-            j = i
+            w = words[i]
+            got = first.get(w)
+            if got is None:
+                got = self._step(self.root, w)
+                if len(first) < 500_000:  # bounded like the inflection cache
+                    first[w] = got
+            entry, node = got
+            if node is None:
+                if entry is not None:
+                    out.append(Match(i, i, entry))
+                i += 1
+                continue
+            best = Match(i, i, entry) if entry is not None else None
+            j = i + 1
             while j < n:
                 w = words[j]
                 for b in bases(w):
@@ -326,6 +346,16 @@ class Gazetteer:
                 out.append(best)
                 i = best.last + 1
         return out
+
+    def _step(self, node: dict, word: str) -> tuple[Entry | None, dict | None]:
+        """At trie `node`: the entry the word (a base of it) ends, and the word's child."""
+        for b in self.inflection.bases(word):
+            child = node.get(b)
+            if child is not None:
+                entry = child.get(_TRIE_END)
+                if entry is not None:
+                    return entry, node.get(word)
+        return None, node.get(word)
 
     def lookup(self, name: str) -> Entry | None:
         """The entry for a whole (possibly inflected) name, if any."""
