@@ -37,6 +37,8 @@ Every entity keeps `source` = rule, model or both.
 
 from __future__ import annotations
 
+import bisect
+
 from .model import VALUE_TYPES, Analysis, Span
 
 MODEL_OVERRIDE = 0.8  # model confidence needed to override an overlapping rule span
@@ -157,12 +159,23 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
         ),
     )
     kept: list[Span] = []
+    # The kept spans never overlap one another, so sorted by (start, end) their ends
+    # never decrease either (a zero-width span may only sit on another's edge). A span
+    # overlaps a kept one iff the last kept span starting before its end ends after its
+    # start: one bisect instead of a scan over everything kept (O(n log n), not O(n^2)).
     taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for span in ranked:
-        if any(span.start < b and a < span.end for a, b in taken):
+        start, end = span.start, span.end
+        i = bisect.bisect_left(starts, end)
+        if i and ends[i - 1] > start:
             continue
         kept.append(span)
-        taken.append((span.start, span.end))
+        i = bisect.bisect_right(taken, (start, end))
+        taken.insert(i, (start, end))
+        starts.insert(i, start)
+        ends.insert(i, end)
     kept.sort(key=lambda s: (s.start, s.end))
     return kept
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import merge
 from pipeline.entities import EntityRules
@@ -124,3 +126,43 @@ def test_result_never_overlaps(rules: EntityRules) -> None:
     merged = merge.merge_mentions(rules.find(a) + extra, a)
     for x, y in itertools.pairwise(merged):
         assert x.end <= y.start
+
+
+def _greedy_reference(spans: list[Span]) -> list[tuple[int, int, str]]:
+    """Policy step 6 spelt out: best-ranked first, each kept unless it overlaps a kept one."""
+    ranked = sorted(spans, key=lambda s: (0 if s.label == "DATE" else 1, -(s.end - s.start),
+                                          -s.confidence, s.source != "rule", s.start))
+    kept: list[Span] = []
+    for span in ranked:
+        if all(not (span.start < k.end and k.start < span.end) for k in kept):
+            kept.append(span)
+    return sorted((s.start, s.end, s.label) for s in kept)
+
+
+_SPAN = st.tuples(
+    st.integers(0, len(TEXT) - 1), st.sampled_from([0, 0, 1, 3, 6, 12, 30]),
+    st.sampled_from(["DATE", "PERSON", "ORG", "LOC"]), st.sampled_from([0.5, 0.9, 1.0]),
+    st.sampled_from(["rule", "model"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPAN, max_size=14))
+def test_resolve_overlaps_keeps_the_greedy_non_overlapping_subset(
+    raw: list[tuple[int, int, str, float, str]],
+) -> None:
+    # spans (zero-width ones too) over a real sentence; the result must be exactly the
+    # greedy choice by rank, whatever the index structure resolve_overlaps uses
+    a = analyse(TEXT)
+    seen: set[tuple[int, int, str]] = set()
+    spans = []
+    for start, width, label, conf, source in raw:
+        span = a.make_span(label, start, min(start + width, len(TEXT)), source=source,
+                           confidence=conf)
+        if span.key not in seen:  # one span per key: merging duplicates is tested above
+            seen.add(span.key)
+            spans.append(span)
+    got = merge.resolve_overlaps(spans)
+    assert sorted((s.start, s.end, s.label) for s in got) == _greedy_reference(spans)
+    for x, y in itertools.pairwise(got):
+        assert x.end <= y.start or x.start == x.end or y.start == y.end
