@@ -63,7 +63,9 @@ PAIR_FILL = frozenset(
 _KIND_RANK = {"PERSON": 0, "ORG": 1, "COUNTRY": 2, "PAIR": 3}
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _norm(s: str) -> str:
+    # cached: _context normalises the surface of every country mention, mostly repeated names
     return normalise_text_plain(s).strip()
 
 
@@ -94,7 +96,8 @@ class Cue:
         return bool(self.exact or self.prefixes)
 
     def hit(self, word: str) -> bool:
-        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
+        # str.startswith(()) is False, so no test for an empty prefix tuple is needed
+        return word in self.exact or word.startswith(self.prefixes)
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,22 @@ def lexicon() -> Lexicon:
                    frozenset(never), frozenset(bare))
 
 
+# Per-word-form caches. Every token of every sentence is looked up, and the answers depend on the
+# word form alone; word forms repeat heavily (Zipf), so a bounded cache answers most of them.
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _compound_entries(word: str) -> tuple[Entry, ...]:
+    """Entries of the longest compound ending that `word` is longer than (str.endswith over the
+    ~400 endings is the costliest test of the trigger scan)."""
+    lex = lexicon()
+    if len(word) > 3 and word.endswith(lex.compound_tuple):
+        for form in lex.compound_tuple:
+            if word.endswith(form) and len(word) > len(form):
+                return tuple(lex.compound[form])
+    return ()
+
+
 @dataclass(frozen=True)
 class Clauses:
     finite: frozenset[str]
@@ -191,6 +210,13 @@ def clause_rules() -> Clauses:
     return Clauses(words("finite_verbs"), words("converbs"), words("conjunctions"), words("hard"),
                    phrases("time_continuation"), phrases("no_time"),
                    words("back_reference_after"), words("place_classifiers"))
+
+
+@functools.cache
+def _clause_breakers() -> frozenset[str]:
+    """Every word that can close a clause in clause_ids (a cheap gate for the whole sentence)."""
+    r = clause_rules()
+    return r.hard | r.converbs | r.finite
 
 
 @dataclass(frozen=True)
@@ -242,6 +268,49 @@ class AttributeCues:
     spec_before: Cue
     sector_default: dict[str, str]
     sector_keywords: tuple[tuple[Cue, str], ...]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _sector_word(word: str) -> str:
+    """The sector the first matching keyword list gives `word`, or ""."""
+    for cue, name in attribute_cues().sector_keywords:
+        if cue.hit(word):
+            return name
+    return ""
+
+
+_CALL_OFF, _NEGATION = 1, 2
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _negation_class(word: str) -> int:
+    """_CALL_OFF, _NEGATION or 0 for a word after a trigger (see `negated`)."""
+    cues = attribute_cues()
+    if cues.neg_call_off.hit(word):
+        return _CALL_OFF
+    if cues.neg_after.hit(word):
+        return _NEGATION
+    if len(word) > 3 and word.endswith(cues.neg_suffix) and word not in (
+            "পানি", "কোম্পানি", "বাহিনী"):
+        if word.endswith("নি") and not word.endswith(("নী", "ানি")):
+            return _NEGATION
+    return 0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _spec_after(word: str) -> bool:
+    return attribute_cues().spec_after.hit(word)
+
+
+@functools.cache
+def _spec_phrases_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Speculation phrases by their first word, so that only a matching word compares a phrase."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in attribute_cues().spec_phrases:
+        if not p:
+            raise ValueError("events_cues.yaml: empty speculation phrase")
+        out.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @functools.cache
@@ -376,6 +445,8 @@ def clause_ids(words: list[str]) -> list[int]:
     """Clause number of every token (see events_clauses.yaml for the rule)."""
     rules = clause_rules()
     ids = [0] * len(words)
+    if _clause_breakers().isdisjoint(words):
+        return ids  # most sentences are one clause: no word that can close one
     cur = 0
     for i, w in enumerate(words):
         ids[i] = cur
@@ -424,11 +495,8 @@ def find_triggers(words: list[str], clauses: list[int], blocked: list[bool]) -> 
             if k and (i < k or tuple(words[i - k:i]) != head):
                 continue
             options.append((entry, i - k))
-        if not options and len(w) > 3 and w.endswith(lex.compound_tuple):
-            for form in lex.compound_tuple:
-                if w.endswith(form) and len(w) > len(form):
-                    options.extend((e, i) for e in lex.compound[form])
-                    break
+        if not options:
+            options.extend((e, i) for e in _compound_entries(w))
         cl = clauses[i]
         for entry, first in options:
             if entry.after and not _window_hit(entry.after, words, clauses, i + 1,
@@ -899,19 +967,12 @@ def negated(
     etype: str, t: Trigger, words: list[str], clauses: list[int], stop: int = 10**9
 ) -> bool:
     """A negation cue between the trigger and its clause end (or the next trigger)."""
-    cues = attribute_cues()
+    call_off = etype in attribute_cues().neg_call_off_types
     end = min(_clause_end(clauses, t.last), stop - 1)
     for j in range(t.last + 1, end + 1):
-        w = words[j]
-        if cues.neg_call_off.hit(w):
-            if etype in cues.neg_call_off_types:
-                return True
-            continue
-        if cues.neg_after.hit(w):
+        kind = _negation_class(words[j])
+        if kind == _NEGATION or (kind == _CALL_OFF and call_off):
             return True
-        if len(w) > 3 and w.endswith(cues.neg_suffix) and w not in ("পানি", "কোম্পানি", "বাহিনী"):
-            if w.endswith("নি") and not w.endswith(("নী", "ানি")):
-                return True
     return False
 
 
@@ -919,11 +980,13 @@ def speculated(t: Trigger, words: list[str], clauses: list[int], stop: int = 10*
     """A plan / intention cue between the trigger and its clause end (or the next trigger):
     "বৈঠকে ... যুদ্ধবিমান তৈরির পরিকল্পনা ঘোষণা করেন" speculates the aircraft, not the meeting."""
     cues = attribute_cues()
+    phrases = _spec_phrases_by_first()
     end = min(_clause_end(clauses, t.last), stop - 1)
     for j in range(t.last + 1, end + 1):
-        if cues.spec_after.hit(words[j]):
+        w = words[j]
+        if _spec_after(w):
             return True
-        for p in cues.spec_phrases:
+        for p in phrases.get(w, ()):
             if tuple(words[j:j + len(p)]) == p:
                 return True
     cl = clauses[t.first]
@@ -936,24 +999,24 @@ def speculated(t: Trigger, words: list[str], clauses: list[int], stop: int = 10*
 def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
     if etype not in SECTOR_TYPES:
         return ""
-    cues = attribute_cues()
     cl = clauses[t.last]
-    before: list[str] = []  # sectors named before the trigger in its clause, in reading order
-    after: list[str] = []
-    for j, w in enumerate(words):
-        if clauses[j] != cl or t.first <= j <= t.last:
-            continue  # the trigger's own word ("বিনিয়োগে") names the event, not its sector
-        for cue, name in cues.sector_keywords:
-            if cue.hit(w):
-                (before if j < t.first else after).append(name)
-                break
+    # clause ids never decrease along the sentence: the clause is one token range
+    lo = t.last
+    while lo > 0 and clauses[lo - 1] == cl:
+        lo -= 1
+    hi = _clause_end(clauses, t.last)
     # the first sector of the description wins ("বিদ্যুৎ বাণিজ্য চুক্তি" is ENERGY, "বাণিজ্য,
-    # ট্রানজিট ... চুক্তি" ECONOMY); else the first one after the trigger
-    if before:
-        return before[0]
-    if after:
-        return after[0]
-    return cues.sector_default.get(etype, "OTHER")
+    # ট্রানজিট ... চুক্তি" ECONOMY); else the first one after the trigger. The trigger's own
+    # word ("বিনিয়োগে") names the event, not its sector.
+    for j in range(lo, min(t.first, hi + 1)):
+        name = _sector_word(words[j])
+        if name:
+            return name
+    for j in range(max(lo, t.last + 1), hi + 1):
+        name = _sector_word(words[j])
+        if name:
+            return name
+    return attribute_cues().sector_default.get(etype, "OTHER")
 
 
 def _pronoun_subject(words: list[str]) -> bool:
