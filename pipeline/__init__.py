@@ -82,7 +82,9 @@ class Pipeline:
         date_proposals = [s for s in model_spans if s.label == "DATE"]
         found.extend(dates.find_values(analysis, date_proposals, stages=self.config.stages))
         self._check_budget(started)
-        analysis.mentions = merge.merge_mentions(found, analysis)
+        # with the model alone there is nothing to merge with: every model span counts
+        fill = 0.0 if self.config.stages == "model" else merge.MODEL_FILL
+        analysis.mentions = merge.merge_mentions(found, analysis, fill_threshold=fill)
         for span in analysis.mentions:
             if span.sentence_index < 0 and span.cstart >= 0:
                 span.sentence_index = analysis.sentence_at(span.cstart)

@@ -78,8 +78,14 @@ def normalise_model_span(span: Span) -> Span:
     return span
 
 
-def merge_mentions(spans: list[Span], analysis: Analysis | None = None) -> list[Span]:
-    """Merge rule, model and value spans by the module policy; sorted by start."""
+def merge_mentions(
+    spans: list[Span], analysis: Analysis | None = None, *, fill_threshold: float = MODEL_FILL
+) -> list[Span]:
+    """Merge rule, model and value spans by the module policy; sorted by start.
+
+    `fill_threshold` is the confidence a model-only span needs (step 5); with the
+    model stage alone (no rule spans to merge with) the pipeline passes 0.
+    """
     rule = [s for s in spans if s.source != "model"]
     model = [normalise_model_span(s) for s in spans if s.source == "model"]
 
@@ -104,7 +110,7 @@ def merge_mentions(spans: list[Span], analysis: Analysis | None = None) -> list[
             added.append(span)
             continue
         if not clashes:  # step 5: the model fills in
-            if span.confidence >= MODEL_FILL:
+            if span.confidence >= fill_threshold:
                 kept.append(span)
             continue
         if span.confidence >= MODEL_OVERRIDE and all(
