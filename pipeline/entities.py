@@ -27,6 +27,7 @@ category residue carry none):
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass, field
 
 import babel
@@ -125,6 +126,64 @@ def _resources() -> dict:
     return out
 
 
+# Per-word facts, computed once per distinct word (EntityRules._word_flags) and kept
+# as one bit mask per word of a sentence: the patterns below test a bit instead of
+# re-deriving a word's base forms and set memberships for every rule that looks at it,
+# and a stage whose cue words are absent from a sentence (the OR of its masks) skips it.
+# Some base form of the word is in the resource set:
+_B_CLASSIFIER = 1 << 0  # classifiers
+_B_EXTEND_ONLY = 1 << 1  # extend_only
+_B_FACILITY = 1 << 2  # facility
+_B_SETTLEMENT = 1 << 3  # settlement
+_B_ORG_CUE = 1 << 4  # org_cues
+_B_ORG_HEAD = 1 << 5  # org_heads
+_B_STATE_WORD = 1 << 6  # state_words
+_B_NATIONAL = 1 << 7  # national_heads
+_B_GENITIVE_OR_NATIONAL = 1 << 8  # genitive_or_national
+_B_HEAD_OR_CLASSIFIER = 1 << 9  # heads_and_classifiers
+# The word itself is in the resource set:
+_E_SETTLEMENT_BEFORE = 1 << 10  # settlement_before_name
+_E_PLACE_VERB = 1 << 11  # place_verbs
+_E_DIRECTION = 1 << 12  # directions
+_E_CONJ = 1 << 13  # org_conj
+_E_POSTPOSITION = 1 << 14  # postpositions
+_E_OF = 1 << 15  # of_words
+_E_DESCRIPTOR = 1 << 16  # descriptors
+_E_INITIAL = 1 << 17  # initials
+_E_STATE_PREFIX = 1 << 18  # state_prefixes
+_E_TITLE_MODIFIER = 1 << 19  # title_modifiers
+_E_FROM = 1 << 20  # থেকে
+_E_UNTIL = 1 << 21  # পর্যন্ত
+# _is_name_word(word, stops) with these stop sets:
+_N_NAME = 1 << 22  # name_stops
+_N_ORG = 1 << 23  # org_stops
+_N_PLACE = 1 << 24  # place_stops
+_N_ALL = 1 << 25  # all_stops
+_STRONG = 1 << 26  # _strong(word): a case ending
+_TITLE_END = 1 << 27  # a compound office ("অর্থনীতিমন্ত্রী"): ends in a title ending
+_GENITIVE = 1 << 28  # ends in a genitive and is longer than 3 (see _after_genitive)
+_LOCATIVE = 1 << 29  # a locative ending that is no adverb ending (place-verb pattern)
+
+_BASE_BITS = (
+    (_B_CLASSIFIER, "classifiers"), (_B_EXTEND_ONLY, "extend_only"), (_B_FACILITY, "facility"),
+    (_B_SETTLEMENT, "settlement"), (_B_ORG_CUE, "org_cues"), (_B_ORG_HEAD, "org_heads"),
+    (_B_STATE_WORD, "state_words"), (_B_NATIONAL, "national_heads"),
+    (_B_GENITIVE_OR_NATIONAL, "genitive_or_national"),
+    (_B_HEAD_OR_CLASSIFIER, "heads_and_classifiers"),
+)
+_EXACT_BITS = (
+    (_E_SETTLEMENT_BEFORE, "settlement_before_name"), (_E_PLACE_VERB, "place_verbs"),
+    (_E_DIRECTION, "directions"), (_E_CONJ, "org_conj"), (_E_POSTPOSITION, "postpositions"),
+    (_E_OF, "of_words"), (_E_DESCRIPTOR, "descriptors"), (_E_INITIAL, "initials"),
+    (_E_STATE_PREFIX, "state_prefixes"), (_E_TITLE_MODIFIER, "title_modifiers"),
+)
+_NAME_BITS = (
+    (_N_NAME, "name_stops"), (_N_ORG, "org_stops"), (_N_PLACE, "place_stops"),
+    (_N_ALL, "all_stops"),
+)
+_FLAG_CACHE_MAX = 500_000  # bounded like the inflection cache
+
+
 @dataclass
 class _Mention:
     label: str
@@ -146,7 +205,11 @@ class _Sent:
     words: list[str]
     gaps: list[str]  # clean text before each word (from the previous word's end)
     owner: list[_Mention | None]
+    flags: list[int]  # per word: the _B_/_E_/_N_... bits of the word
+    joins: list[bool]  # joins[k] == joined(k) (joins[0] is False)
+    any_flags: int  # OR of `flags`: which cue words occur in the sentence at all
     mentions: list[_Mention] = field(default_factory=list)
+    bases: set[str] | None = None  # every base form of every word, built when needed
 
     def take(self, m: _Mention) -> None:
         for k in range(m.first, m.last + 1):
@@ -164,7 +227,10 @@ class _Sent:
 
     def joined(self, k: int) -> bool:
         """Word k follows word k-1 with only spaces between (no punctuation)."""
-        return k > 0 and not self.gaps[k].strip()
+        return k > 0 and self.joins[k]
+
+
+_BY_FIRST = operator.attrgetter("first")
 
 
 class EntityRules:
@@ -174,12 +240,14 @@ class EntityRules:
         self.gaz = gazetteer or default_gazetteer()
         self.res = _resources()
         self.bases = self.gaz.inflection.bases
-        self._base_cache: dict[tuple[str, int], bool] = {}
+        self._flag_cache: dict[str, int] = {}
 
     # -- public ---------------------------------------------------------
     def find(self, analysis: Analysis) -> list[Span]:
         sents = [self._words(analysis, s.index, s.cstart, s.cend) for s in analysis.sentences]
         for sent in sents:
+            if not sent.words:
+                continue  # nothing to find (every step below would do nothing)
             self._gazetteer(sent)
             self._country_names(sent)
             self._loc_patterns(sent)
@@ -190,7 +258,9 @@ class EntityRules:
         self._affiliate(sents)
         spans: list[Span] = []
         for sent in sents:
-            for m in sorted(sent.mentions, key=lambda m: m.first):
+            if not sent.mentions:
+                continue
+            for m in sorted(sent.mentions, key=_BY_FIRST):
                 if not m.emitted:
                     continue
                 spans.append(
@@ -209,16 +279,68 @@ class EntityRules:
 
     # -- helpers -----------------------------------------------------------
     def _words(self, analysis: Analysis, index: int, cstart: int, cend: int) -> _Sent:
-        text = analysis.clean[cstart:cend]
-        found = self._split_country_pairs(split_words(text, cstart))
+        clean = analysis.clean
+        text = clean[cstart:cend]
+        found = split_words(text, cstart)
+        if "-" in text:  # no hyphen, no country pair to split
+            found = self._split_country_pairs(found)
         starts = [a for a, _, _ in found]
         ends = [b for _, b, _ in found]
         words = [w for _, _, w in found]
-        gaps, prev = [], cstart
-        for a, b, _ in found:
-            gaps.append(analysis.clean[prev:a])
-            prev = b
-        return _Sent(index, starts, ends, words, gaps, [None] * len(words))
+        # gap k: from the end of word k-1 (the sentence start for k == 0) to word k
+        gaps = [clean[p:a] for p, a in zip([cstart, *ends], starts, strict=False)]
+        joins = [g == " " or not g.strip() for g in gaps]
+        if joins:
+            joins[0] = False
+        cache = self._flag_cache
+        flags = [cache.get(w) for w in words]
+        any_flags = 0
+        for k, f in enumerate(flags):
+            if f is None:
+                f = flags[k] = self._word_flags(words[k])
+            any_flags |= f
+        return _Sent(index, starts, ends, words, gaps, [None] * len(words), flags, joins,
+                     any_flags)
+
+    def _word_flags(self, word: str) -> int:
+        """The bit mask of `word` (see the _B_/_E_/_N_ constants); cached."""
+        res = self.res
+        bases = self.bases(word)
+        f = 0
+        for bit, name in _BASE_BITS:
+            if not res[name].isdisjoint(bases):
+                f |= bit
+        for bit, name in _EXACT_BITS:
+            if word in res[name]:
+                f |= bit
+        for bit, name in _NAME_BITS:
+            if self._is_name_word(word, res[name]):
+                f |= bit
+        if word == _FROM:
+            f |= _E_FROM
+        if word == _UNTIL:
+            f |= _E_UNTIL
+        if word.endswith(_STRONG_ENDINGS):
+            f |= _STRONG
+        ends = res["title_endings"]
+        if word.endswith(ends) and word not in ends:
+            f |= _TITLE_END
+        if word.endswith(_GENITIVE_ENDINGS) and len(word) > 3:
+            f |= _GENITIVE
+        if word.endswith(_LOCATIVE_ENDINGS) and not word.endswith(_ADVERB_ENDINGS):
+            f |= _LOCATIVE
+        if len(self._flag_cache) < _FLAG_CACHE_MAX:
+            self._flag_cache[word] = f
+        return f
+
+    def _sent_bases(self, sent: _Sent) -> set[str]:
+        """Every base form of every word of the sentence (for the propagation gates)."""
+        if sent.bases is None:
+            bases = self.bases
+            sent.bases = set()
+            for w in sent.words:
+                sent.bases.update(bases(w))
+        return sent.bases
 
     def _split_country_pairs(
         self, found: list[tuple[int, int, str]]
@@ -237,16 +359,6 @@ class EntityRules:
             out.append((a, b, word))
         return out
 
-    def _has_base(self, word: str, vocab: frozenset[str]) -> bool:
-        """Some base form of `word` is in `vocab` (one of the long-lived resource sets)."""
-        key = (word, id(vocab))
-        got = self._base_cache.get(key)
-        if got is None:
-            got = not vocab.isdisjoint(self.bases(word))
-            if len(self._base_cache) < 500_000:
-                self._base_cache[key] = got
-        return got
-
     @staticmethod
     def _ending(word: str, entry_last: str) -> str:
         return word[len(entry_last):] if word.startswith(entry_last) else ""
@@ -262,12 +374,10 @@ class EntityRules:
         """The word carries a case ending (it cannot be a bare name word)."""
         return word.endswith(_STRONG_ENDINGS)
 
-    def _after_genitive(self, sent: _Sent, k: int) -> bool:
+    @staticmethod
+    def _after_genitive(sent: _Sent, k: int) -> bool:
         """Word k follows a genitive ("মেক্সিকোর দূতাবাস"): it heads a phrase, not a name."""
-        if k == 0 or not sent.joined(k):
-            return False
-        prev = sent.words[k - 1]
-        return prev.endswith(_GENITIVE_ENDINGS) and len(prev) > 3
+        return k > 0 and sent.joins[k] and bool(sent.flags[k - 1] & _GENITIVE)
 
     def _ends_name(self, sent: _Sent, j: int) -> bool:
         """Word j can be the last word of a name: it has a case ending, or it is bare
@@ -275,13 +385,12 @@ class EntityRules:
         word = sent.words[j]
         if word.endswith(_NAME_FINAL_ENDINGS + _WEAK_FINAL_ENDINGS):
             return True
-        if self._strong(word) or word.endswith("ে"):
+        if sent.flags[j] & _STRONG or word.endswith("ে"):
             return False
         nxt = j + 1
         return (
-            nxt >= len(sent.words) or not sent.joined(nxt) or not sent.free(nxt)
-            or sent.words[nxt] in self.res["postpositions"]
-            or sent.words[nxt] in self.res["org_conj"]
+            nxt >= len(sent.words) or not sent.joins[nxt] or sent.owner[nxt] is not None
+            or bool(sent.flags[nxt] & (_E_POSTPOSITION | _E_CONJ))
         )
 
     def _is_name_word(self, word: str, stops: frozenset[str]) -> bool:
@@ -304,24 +413,27 @@ class EntityRules:
             if e.label == ORG and not e.code:
                 m.attrs["multinational"] = True
             sent.take(m)
-        ends = self.res["title_endings"]
-        for k, word in enumerate(sent.words):
+        if not sent.any_flags & _TITLE_END:
+            return
+        owner = sent.owner
+        for k, f in enumerate(sent.flags):
             # "অর্থনীতিমন্ত্রী": any compound ending in -মন্ত্রী is an office
-            if sent.owner[k] is None and word.endswith(ends) and word not in ends:
-                entry = Entry(TITLE, "", word, "pattern")
+            if f & _TITLE_END and owner[k] is None:
+                entry = Entry(TITLE, "", sent.words[k], "pattern")
                 sent.take(_Mention(TITLE, k, k, entry=entry, emitted=False, kind="pattern:title"))
 
     def _country_names(self, sent: _Sent) -> None:
         """Grow a country over a state word or prefix ("জাম্বিয়া প্রজাতন্ত্রের")."""
-        res = self.res
+        if not sent.any_flags & (_B_STATE_WORD | _E_STATE_PREFIX):
+            return
+        flags = sent.flags
         for m in [m for m in sent.mentions if m.label == COUNTRY]:
             nxt = m.last + 1
-            if sent.free(nxt) and sent.joined(nxt) and not self._is_inflected(sent, m) and \
-                    self._has_base(sent.words[nxt], res["state_words"]):
+            if sent.free(nxt) and sent.joins[nxt] and not self._is_inflected(sent, m) and \
+                    flags[nxt] & _B_STATE_WORD:
                 self._resize(sent, m, m.first, nxt)
             prev = m.first - 1
-            if sent.free(prev) and sent.joined(m.first) and \
-                    sent.words[prev] in res["state_prefixes"]:
+            if sent.free(prev) and sent.joins[m.first] and flags[prev] & _E_STATE_PREFIX:
                 self._resize(sent, m, prev, m.last)
 
     @staticmethod
@@ -337,61 +449,66 @@ class EntityRules:
 
     # -- 2. LOC ------------------------------------------------------------
     def _loc_patterns(self, sent: _Sent) -> None:
-        res = self.res
+        any_flags = sent.any_flags
         n = len(sent.words)
-        for k in range(n):
-            if not sent.free(k):
-                continue
-            word = sent.words[k]
-            prev = sent.owner[k - 1] if k > 0 and sent.joined(k) else None
-            if self._has_base(word, res["classifiers"]) and sent.joined(k):
-                if prev is not None and prev.label in (LOC, COUNTRY) and prev.last == k - 1:
-                    # "নীল নদের", "ভেনেজুয়েলা উপসাগরের": a bare place or country name
-                    # before a classifier names a place together with it
-                    if not self._is_inflected(sent, prev) and (
-                        prev.label == LOC or not self._has_base(word, res["extend_only"])
+        owner, flags, joins = sent.owner, sent.flags, sent.joins
+        if any_flags & (_B_CLASSIFIER | _B_SETTLEMENT):
+            for k in range(1, n):  # both patterns need joined(k), so never k == 0
+                f = flags[k]
+                if not f & (_B_CLASSIFIER | _B_SETTLEMENT) or owner[k] is not None \
+                        or not joins[k]:
+                    continue
+                if f & _B_CLASSIFIER:
+                    prev = owner[k - 1]
+                    if prev is not None and prev.label in (LOC, COUNTRY) and prev.last == k - 1:
+                        # "নীল নদের", "ভেনেজুয়েলা উপসাগরের": a bare place or country name
+                        # before a classifier names a place together with it
+                        if not self._is_inflected(sent, prev) and (
+                            prev.label == LOC or not f & _B_EXTEND_ONLY
+                        ):
+                            self._resize(sent, prev, prev.first, k)
+                            prev.label, prev.code = LOC, ""
+                            prev.kind += "+classifier"
+                        continue
+                    if f & _B_EXTEND_ONLY:
+                        continue
+                    first = k
+                    width = 2 if f & _B_FACILITY else 1
+                    while (
+                        first - 1 >= 0 and k - first < width and owner[first - 1] is None
+                        and joins[first]
+                        and flags[first - 1] & _N_ORG and not flags[first - 1] & _STRONG
                     ):
-                        self._resize(sent, prev, prev.first, k)
-                        prev.label, prev.code = LOC, ""
-                        prev.kind += "+classifier"
-                    continue
-                if self._has_base(word, res["extend_only"]):
-                    continue
-                first = k
-                width = 2 if self._has_base(word, res["facility"]) else 1
-                while (
-                    first - 1 >= 0 and k - first < width and sent.free(first - 1)
-                    and sent.joined(first)
-                    and self._is_name_word(sent.words[first - 1], res["org_stops"])
-                    and not self._strong(sent.words[first - 1])
-                ):
-                    first -= 1
-                if first < k:
-                    sent.take(_Mention(LOC, first, k, kind="pattern:classifier"))
-            elif self._has_base(word, res["settlement"]) and sent.joined(k):
-                before = sent.words[k - 1]
-                if sent.free(k - 1) and self._is_name_word(before, res["org_stops"]) and \
-                        not self._strong(before) and not self._after_genitive(sent, k - 1):
-                    sent.take(_Mention(LOC, k - 1, k - 1, kind="pattern:settlement"))
-        for k in range(n - 1):
-            # "বন্দরনগরী খোররমশহর", "রাজধানী আরবিলে"
-            if sent.words[k] in res["settlement_before_name"] and sent.free(k + 1) and \
-                    sent.joined(k + 1) and self._is_name_word(sent.words[k + 1], res["name_stops"]):
-                sent.take(_Mention(LOC, k + 1, k + 1, kind="pattern:settlement"))
-        for k in range(1, n):
-            # "হামিনায় স্বাক্ষরিত": a locative word before a signing/meeting verb
-            if sent.words[k] in res["place_verbs"] and sent.joined(k) and sent.free(k - 1):
-                word = sent.words[k - 1]
-                if self._is_name_word(word, res["place_stops"]) and \
-                        word.endswith(_LOCATIVE_ENDINGS) and not word.endswith(_ADVERB_ENDINGS) \
-                        and not self._after_genitive(sent, k - 1):
-                    sent.take(_Mention(LOC, k - 1, k - 1, kind="pattern:place_verb"))
-        self._from_to(sent)
-        # "উত্তর সিনাইয়ে": a compass word before a place begins its name
-        for m in [m for m in sent.mentions if m.label == LOC]:
-            prev = m.first - 1
-            if sent.free(prev) and sent.joined(m.first) and sent.words[prev] in res["directions"]:
-                self._resize(sent, m, prev, m.last)
+                        first -= 1
+                    if first < k:
+                        sent.take(_Mention(LOC, first, k, kind="pattern:classifier"))
+                else:  # a settlement word
+                    before = flags[k - 1]
+                    if owner[k - 1] is None and before & _N_ORG and not before & _STRONG \
+                            and not self._after_genitive(sent, k - 1):
+                        sent.take(_Mention(LOC, k - 1, k - 1, kind="pattern:settlement"))
+        if any_flags & _E_SETTLEMENT_BEFORE:
+            for k in range(n - 1):
+                # "বন্দরনগরী খোররমশহর", "রাজধানী আরবিলে"
+                if flags[k] & _E_SETTLEMENT_BEFORE and owner[k + 1] is None and \
+                        joins[k + 1] and flags[k + 1] & _N_NAME:
+                    sent.take(_Mention(LOC, k + 1, k + 1, kind="pattern:settlement"))
+        if any_flags & _E_PLACE_VERB:
+            for k in range(1, n):
+                # "হামিনায় স্বাক্ষরিত": a locative word before a signing/meeting verb
+                if flags[k] & _E_PLACE_VERB and joins[k] and owner[k - 1] is None:
+                    before = flags[k - 1]
+                    if before & _N_PLACE and before & _LOCATIVE \
+                            and not self._after_genitive(sent, k - 1):
+                        sent.take(_Mention(LOC, k - 1, k - 1, kind="pattern:place_verb"))
+        if any_flags & _E_FROM and any_flags & _E_UNTIL:
+            self._from_to(sent)
+        if any_flags & _E_DIRECTION:
+            # "উত্তর সিনাইয়ে": a compass word before a place begins its name
+            for m in [m for m in sent.mentions if m.label == LOC]:
+                prev = m.first - 1
+                if sent.free(prev) and sent.joins[m.first] and flags[prev] & _E_DIRECTION:
+                    self._resize(sent, m, prev, m.last)
 
     def _from_to(self, sent: _Sent) -> None:
         """"X থেকে Y পর্যন্ত" with one known place: the other one-word end is a place."""
@@ -410,7 +527,7 @@ class EntityRules:
             if not any(m is not None and m.label == LOC for _, m in ends):
                 continue
             for idx, m in ends:
-                if m is None and self._is_name_word(words[idx], self.res["name_stops"]) and \
+                if m is None and sent.flags[idx] & _N_NAME and \
                         (idx != j - 1 or j - 1 == k + 1) and not self._after_genitive(sent, idx):
                     sent.take(_Mention(LOC, idx, idx, kind="pattern:from_to"))
 
@@ -419,6 +536,8 @@ class EntityRules:
         an unknown word listed with places ("বসরা, কারবালা, নাজাফ ও ...") is one too."""
         names: dict[str, Entry] = {}
         for sent in sents:
+            if not sent.mentions:
+                continue  # lists, acronyms and names all start from a mention
             self._place_lists(sent)
             self._acronyms(sent)
             for m in sent.mentions:
@@ -431,8 +550,16 @@ class EntityRules:
                     names.setdefault(base, Entry(ORG, m.code, base, "doc"))
         if not names:
             return
-        local = Gazetteer(names.values())
+        self._match_local(Gazetteer(names.values()), sents)
+
+    def _match_local(self, local: Gazetteer, sents: list[_Sent]) -> None:
+        """Take the matches of a document's own names in the free words of every sentence."""
+        # a match starts at a word with a base form that is a name's first word: a
+        # sentence without one has none (most sentences), so skip it before its runs
+        firsts = local.root.keys()
         for sent in sents:
+            if not sent.words or firsts.isdisjoint(self._sent_bases(sent)):
+                continue
             for a, b in self._free_runs(sent):
                 for match in local.match(sent.words[a:b]):
                     e = match.entry
@@ -442,7 +569,6 @@ class EntityRules:
     def _place_lists(self, sent: _Sent) -> None:
         if not any(m.label == LOC for m in sent.mentions):
             return  # a list needs a known place in it
-        conj = self.res["org_conj"]
         n = len(sent.words)
         k = 0
         while k < n:
@@ -458,8 +584,8 @@ class EntityRules:
                 after_conj = False
                 if nxt < n and sent.gaps[nxt].strip() == ",":
                     j = nxt
-                elif nxt + 1 < n and sent.words[nxt] in conj and sent.joined(nxt) \
-                        and sent.joined(nxt + 1):
+                elif nxt + 1 < n and sent.flags[nxt] & _E_CONJ and sent.joins[nxt] \
+                        and sent.joins[nxt + 1]:
                     j, after_conj = nxt + 1, True
                 else:
                     break
@@ -478,73 +604,73 @@ class EntityRules:
             k = m.last + 1
             if k < n and sent.free(k) and sent.gaps[k].strip() == "(" and (
                 k + 1 >= n or sent.gaps[k + 1].strip().startswith(")")
-            ) and self._is_name_word(sent.words[k], self.res["name_stops"]):
+            ) and sent.flags[k] & _N_NAME:
                 acr = _Mention(ORG, k, k, code=m.code, kind="pattern:acronym")
                 if m.attrs.get("multinational"):
                     acr.attrs["multinational"] = True
                 sent.take(acr)
 
+    @staticmethod
     def _list_item(
-        self, sent: _Sent, j: int, last: bool = False
+        sent: _Sent, j: int, last: bool = False
     ) -> tuple[int, int, _Mention | None] | None:
         """A list item starting at word j: a whole mention, or one free name word."""
         owner = sent.owner[j]
         if owner is not None:
             return (j, owner.last, owner) if owner.first == j and owner.emitted else None
-        if not self._is_name_word(sent.words[j], self.res["name_stops"]):
+        if not sent.flags[j] & _N_NAME:
             return None
-        if self._after_genitive(sent, j) or (j > 0 and sent.joined(j) and not sent.free(j - 1)):
-            return None
+        joins = sent.joins
+        if (j > 0 and joins[j] and (sent.flags[j - 1] & _GENITIVE
+                                    or sent.owner[j - 1] is not None)):
+            return None  # after a genitive (_after_genitive) or glued to a mention
         nxt = j + 1
-        if not last and nxt < len(sent.words) and sent.joined(nxt) and sent.free(nxt) and \
-                sent.words[nxt] not in self.res["org_conj"]:
+        if not last and nxt < len(sent.words) and joins[nxt] and sent.owner[nxt] is None and \
+                not sent.flags[nxt] & _E_CONJ:
             return None  # a phrase, not a one-word name
         return (j, j, None)
 
     # -- 3. ORG ------------------------------------------------------------
     def _org_patterns(self, sent: _Sent) -> None:
-        res = self.res
+        if not sent.any_flags & _B_ORG_CUE:
+            return
         n = len(sent.words)
-        k = 0
-        while k < n:
-            if not sent.free(k) or not self._has_base(sent.words[k], res["org_cues"]):
-                k += 1
+        owner, flags = sent.owner, sent.flags
+        pos = 0  # the next word a pattern may start at (after the last one found)
+        for k in [k for k, f in enumerate(flags) if f & _B_ORG_CUE]:
+            if k < pos or owner[k] is not None:
                 continue
             head = k
-            nxt = sent.owner[head + 1] if head + 1 < n else None
+            nxt = owner[head + 1] if head + 1 < n else None
             # "জাপানের উন্নয়ন সংস্থা জাইকার": a descriptor before a known name is no name
-            if nxt is not None and nxt.label == ORG and sent.joined(head + 1):
-                k += 1
+            if nxt is not None and nxt.label == ORG and sent.joins[head + 1]:
                 continue
             # "বিমান সংস্থা লাতাম": a descriptor directly followed by a name introduces it
-            if sent.words[head] in res["descriptors"] and not (
-                head + 1 < n and sent.words[head + 1] in res["of_words"]
+            if flags[head] & _E_DESCRIPTOR and not (
+                head + 1 < n and flags[head + 1] & _E_OF
             ):
                 named = self._name_after_descriptor(sent, head)
                 if named is not None:
                     sent.take(named)
-                    k = named.last + 1
+                    pos = named.last + 1
                     continue
-            if not self._has_base(sent.words[head], res["org_heads"]):
-                k += 1
+            if not flags[head] & _B_ORG_HEAD:
                 continue
             m = self._name_before_head(sent, head)
             if m is None:
-                k += 1
                 continue
-            k = m.last + 1
+            pos = m.last + 1
 
     def _name_after_descriptor(self, sent: _Sent, head: int) -> _Mention | None:
-        res = self.res
         n = len(sent.words)
-        stops = res["all_stops"]
+        flags = sent.flags
         words: list[int] = []
         j = head + 1
-        while j < n and len(words) < 6 and sent.free(j) and sent.joined(j):
-            if not self._is_name_word(sent.words[j], stops):
+        while j < n and len(words) < 6 and sent.free(j) and sent.joins[j]:
+            if not flags[j] & _N_ALL:
                 break
             words.append(j)
-            if self._has_base(sent.words[j], res["org_heads"]):
+            if flags[j] & _B_ORG_HEAD:
                 # "কোম্পানি চায়না ননফেরাস মেটাল মাইনিং গ্রুপ": a name with its own head
                 return _Mention(ORG, words[0], j, kind="pattern:descriptor")
             j += 1
@@ -552,37 +678,35 @@ class EntityRules:
             return None
         # without a head noun a name is one word, or two when the second ends it
         last = words[0]
-        if len(words) > 1 and not self._strong(sent.words[words[0]]) \
+        if len(words) > 1 and not flags[words[0]] & _STRONG \
                 and not sent.words[words[0]].endswith(_NAME_FINAL_ENDINGS) \
                 and self._ends_name(sent, words[1]):
             last = words[1]
         return _Mention(ORG, words[0], last, kind="pattern:descriptor")
 
     def _name_before_head(self, sent: _Sent, head: int) -> _Mention | None:
-        res = self.res
         n = len(sent.words)
+        flags = sent.flags
         first, plain, parts, absorbed = head, 0, 0, None
         j = head - 1
-        while j >= 0 and sent.joined(j + 1) and head - j <= 6:
-            owner, word = sent.owner[j], sent.words[j]
+        while j >= 0 and sent.joins[j + 1] and head - j <= 6:
+            owner, f = sent.owner[j], flags[j]
             if owner is None:
-                if word in res["org_conj"] and plain and j - 1 >= 0 and sent.free(j - 1) \
-                        and sent.joined(j) \
-                        and self._is_name_word(sent.words[j - 1], res["org_stops"]):
+                if f & _E_CONJ and plain and j - 1 >= 0 and sent.free(j - 1) \
+                        and sent.joins[j] and flags[j - 1] & _N_ORG:
                     j -= 1
                     continue
-                if not self._is_name_word(word, res["org_stops"]) or self._strong(word) \
-                        or self._has_base(word, res["settlement"]):
+                if not f & _N_ORG or f & _STRONG or f & _B_SETTLEMENT:
                     break
                 first, plain = j, plain + 1
                 j -= 1
                 continue
             if owner.last != j:
                 break
-            national = self._has_base(sent.words[head], res["national_heads"])
+            national = flags[head] & _B_NATIONAL
             if owner.label == COUNTRY:
                 if (plain or national) and self._is_genitive(sent, owner) and \
-                        self._has_base(sent.words[head], res["genitive_or_national"]):
+                        flags[head] & _B_GENITIVE_OR_NATIONAL:
                     first, absorbed = owner.first, owner
                 elif plain and not self._is_inflected(sent, owner):
                     # "বাংলাদেশ বিদ্যুৎ উন্নয়ন বোর্ড": a bare country word opens the name
@@ -596,15 +720,15 @@ class EntityRules:
             break
         last = head
         # "ইউনিভার্সিটি অব ক্রিয়েটিভ টেকনোলোজি"
-        if head + 1 < n and sent.words[head + 1] in res["of_words"] and sent.joined(head + 1):
+        if head + 1 < n and flags[head + 1] & _E_OF and sent.joins[head + 1]:
             j = head + 2
-            while j < n and j - head <= 5 and sent.free(j) and sent.joined(j) and \
-                    self._is_name_word(sent.words[j], res["org_stops"]):
+            while j < n and j - head <= 5 and sent.owner[j] is None and sent.joins[j] and \
+                    flags[j] & _N_ORG:
                 last = j
                 j += 1
         # "সদর দপ্তর", "পুনরুদ্ধার তহবিল": one generic word before a head is no name,
         # unless a country word or an "অব ..." part makes it one
-        national = self._has_base(sent.words[head], res["national_heads"])
+        national = flags[head] & _B_NATIONAL
         if plain + parts < 2 and not (
             (plain or national) and (absorbed is not None or last > head)
         ) and not (national and absorbed is not None):
@@ -656,12 +780,12 @@ class EntityRules:
 
     def _name_words(self, sent: _Sent, k: int) -> list[int]:
         """Word indices of a person's name starting at word k (after a title)."""
-        res = self.res
+        flags = sent.flags
         n = len(sent.words)
         words: list[int] = []
         j = k
         # "এ কে আব্দুল মোমেন": spelt Latin initials open a name (not counted as words)
-        while j + 1 < n and sent.free(j) and sent.words[j] in res["initials"] and \
+        while j + 1 < n and sent.free(j) and flags[j] & _E_INITIAL and \
                 sent.free(j + 1) and sent.joined(j + 1) and (j == k or sent.joined(j)):
             j += 1
         initials = list(range(k, j))
@@ -671,8 +795,7 @@ class EntityRules:
                                                    and j - 1 not in words):
                 break
             word = sent.words[j]
-            if not self._is_name_word(word, res["name_stops"]) or \
-                    self._has_base(word, res["heads_and_classifiers"]):
+            if not flags[j] & _N_NAME or flags[j] & _B_HEAD_OR_CLASSIFIER:
                 break
             is_link = word in _ARABIC_LINKS or word.startswith(_ARABIC_PREFIXES)
             arabic = arabic or is_link
@@ -685,10 +808,10 @@ class EntityRules:
                     nxt = j + 1
                     if not (len(words) + 2 <= _MAX_NAME_WORDS and nxt < n and sent.free(nxt)
                             and sent.joined(nxt)
-                            and self._is_name_word(sent.words[nxt], res["name_stops"])
-                            and not self._has_base(sent.words[nxt], res["heads_and_classifiers"])
+                            and flags[nxt] & _N_NAME
+                            and not flags[nxt] & _B_HEAD_OR_CLASSIFIER
                             and self._ends_name(sent, nxt)
-                            and not self._strong(word) and not word.endswith("ে")):
+                            and not flags[j] & _STRONG and not word.endswith("ে")):
                         break
             words.append(j)
             j += 1
@@ -729,14 +852,7 @@ class EntityRules:
                             names.setdefault(short, Entry(PERSON, code, short, "doc"))
         if not names:
             return
-        local = Gazetteer(names.values())
-        for sent in sents:
-            free_runs = self._free_runs(sent)
-            for a, b in free_runs:
-                for match in local.match(sent.words[a:b]):
-                    m = _Mention(PERSON, a + match.first, a + match.last, code=match.entry.code,
-                                 entry=match.entry, kind="propagated")
-                    sent.take(m)
+        self._match_local(Gazetteer(names.values()), sents)  # PERSON entries only
 
     @staticmethod
     def _free_runs(sent: _Sent) -> list[tuple[int, int]]:
@@ -807,7 +923,7 @@ class EntityRules:
     def _country_before(self, sent: _Sent, k: int, last_country: str, direct: bool = False) -> str:
         """Code of the country or demonym right before word k (over office modifiers)."""
         j = k - 1
-        while j >= 0 and sent.owner[j] is None and sent.words[j] in self.res["title_modifiers"]:
+        while j >= 0 and sent.owner[j] is None and sent.flags[j] & _E_TITLE_MODIFIER:
             j -= 1
         if j < 0 or not sent.joined(j + 1):
             return ""
