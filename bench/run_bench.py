@@ -309,6 +309,12 @@ def run_bench(n_docs: int, seed: int, dask_check: bool) -> dict[str, Any]:
             row = run_child(spec, tmp)
             row["label"] = label
             rows[key] = row
+            rates(row)  # again at the end, once (a) and (b) have their counts
+            print(f"    {row['elapsed']:.1f}s, {row['documents']} docs, "
+                  f"{_f(row.get('sentences_per_s'))} sent/s, peak RSS {row['peak_rss_mb']:.0f} MB, "
+                  f"others {_f(row['other_cpus'], '.2f')} CPUs", flush=True)
+            # the rows so far, in case the run is stopped before the end
+            (RESULTS_DIR / "partial.json").write_text(json.dumps(rows, indent=1))
             return row
 
         rule = step("c_rule_1w", f"(c) rule-only stages, 1 worker, {throughput_n} docs",
