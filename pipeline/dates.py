@@ -234,21 +234,70 @@ def _parse_num(core: str) -> _Num | None:
     )
 
 
-@dataclass(frozen=True)
-class _Word:
-    cstart: int  # clean offsets of the core
-    cend: int
-    core: str
-    lead: str  # punctuation before the core ("(")
-    trail: str  # punctuation after the core (",", "।", ")")
+class _Words:
+    """One sentence's words as parallel lists (core, punctuation around it, clean offsets of
+    the core, parsed number). Lists, not one object per word: this runs on nearly every
+    sentence, and building a frozen object per word cost more than the whole grammar."""
 
-    @property
-    def num(self) -> _Num | None:
-        return _parse_num(self.core) if self.core[:1].isdecimal() else None
+    __slots__ = ("cores", "ends", "leads", "nums", "starts", "trails")
+
+    def __init__(self, cores: list[str], leads: list[str], trails: list[str],
+                 starts: list[int], ends: list[int]) -> None:
+        self.cores = cores
+        self.leads = leads  # punctuation before the core ("(")
+        self.trails = trails  # punctuation after the core (",", "।", ")")
+        self.starts = starts  # clean offsets of the core
+        self.ends = ends
+        self.nums: list[_Num | None] = [
+            _parse_num(c) if c[:1].isdecimal() else None for c in cores]
+
+    def __len__(self) -> int:
+        return len(self.cores)
 
 
-def _words(text: str, base: int) -> list[_Word]:
-    out: list[_Word] = []
+_PUNCT = _LEAD_PUNCT + _TRAIL_PUNCT
+
+
+def _words(text: str, base: int) -> _Words:
+    """The whitespace-separated words of `text` (clean offsets from `base`), punctuation
+    peeled off; words that are all punctuation are dropped."""
+    toks = text.split()
+    if " ".join(toks) != text:  # not single-spaced: find each word's offset by regex
+        return _words_spaced(text, base)
+    cores: list[str] = []
+    leads: list[str] = []
+    trails: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = base
+    for w in toks:
+        n = len(w)
+        if len(w.strip(_PUNCT)) == n:  # the common case: no punctuation at either end
+            cores.append(w)
+            leads.append("")
+            trails.append("")
+            starts.append(pos)
+            ends.append(pos + n)
+        else:
+            rest = w.lstrip(_LEAD_PUNCT)
+            core = rest.rstrip(_TRAIL_PUNCT)
+            if core:
+                lead = n - len(rest)
+                cores.append(core)
+                leads.append(w[:lead])
+                trails.append(rest[len(core):])
+                starts.append(pos + lead)
+                ends.append(pos + lead + len(core))
+        pos += n + 1
+    return _Words(cores, leads, trails, starts, ends)
+
+
+def _words_spaced(text: str, base: int) -> _Words:
+    cores: list[str] = []
+    leads: list[str] = []
+    trails: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for m in _WORD_RE.finditer(text):
         w = m.group()
         core = w.lstrip(_LEAD_PUNCT)
@@ -256,10 +305,13 @@ def _words(text: str, base: int) -> list[_Word]:
         core = core.rstrip(_TRAIL_PUNCT)
         if not core:
             continue
-        start = m.start() + lead
-        out.append(_Word(base + start, base + start + len(core), core, w[:lead],
-                         w[lead + len(core):]))
-    return out
+        start = base + m.start() + lead
+        cores.append(core)
+        leads.append(w[:lead])
+        trails.append(w[lead + len(core):])
+        starts.append(start)
+        ends.append(start + len(core))
+    return _Words(cores, leads, trails, starts, ends)
 
 
 # ---------------------------------------------------------------------------
@@ -432,41 +484,86 @@ class _Match:
     value: DateValue
 
 
-@dataclass
+def _by_first_word(forms: Any) -> dict[str, tuple[int, ...]]:
+    """First word -> the word counts of the forms that start with it, longest first.
+
+    A look-up at word i then joins only the lengths some form has at that word (and
+    none for the many words that start no form) instead of every length up to the
+    longest form: the same answers, since a joined phrase of k words has k-1 spaces and
+    begins with word i.
+    """
+    ks: dict[str, set[int]] = {}
+    for form in forms:
+        if not form:  # joined() returns "" for "no phrase": an empty form would match it
+            raise ValueError("empty form in a dates/amounts lexicon")
+        ks.setdefault(form.split(" ")[0], set()).add(form.count(" ") + 1)
+    return {w: tuple(sorted(k, reverse=True)) for w, k in ks.items()}
+
+
+_MONTH_KS = {w: tuple(k for k in ks if k <= _MAX_MONTH_WORDS)
+             for w, ks in _by_first_word(_MONTHS).items()}
+_MARKER_KS = _by_first_word(_YEAR_MARKERS)
+_REL_KS = _by_first_word(_REL_WORDS)
+_UNIT_KS = _by_first_word([*_CURRENCIES, *_UNITS])
+
+
 class _Scanner:
-    words: list[_Word]
-    anchor: DateValue | None = None
-    lenient: bool = False  # proposals: bare years and bare months are accepted
-    stop: int = 10**9  # word index the parse may not reach (proposal end)
+    """The grammar over one sentence's words; `stop` is a word index the parse may not
+    reach (a proposal's end)."""
+
+    __slots__ = ("anchor", "cores", "leads", "lenient", "lim", "nums", "trails", "words")
+
+    def __init__(self, words: _Words, anchor: DateValue | None = None,
+                 lenient: bool = False, stop: int = 10**9) -> None:
+        self.words = words
+        self.cores = words.cores
+        self.leads = words.leads
+        self.trails = words.trails
+        self.nums = words.nums
+        self.anchor = anchor
+        self.lenient = lenient  # proposals: bare years and bare months are accepted
+        self.lim = min(len(words.cores), stop)
 
     def core(self, i: int) -> str:
-        return self.words[i].core if i < len(self.words) and i < self.stop else ""
+        return self.cores[i] if i < self.lim else ""
 
     def joined(self, i: int, k: int) -> str:
         """The cores of words i..i+k-1 joined by spaces ("" if past the end)."""
-        if i + k > min(len(self.words), self.stop):
+        if i + k > self.lim:
             return ""
         # a multi-word name never spans punctuation ("মার্কিন, ডলার", "রবিউল (আউয়াল")
-        if any(self.words[j].trail or self.words[j + 1].lead for j in range(i, i + k - 1)):
-            return ""
-        return " ".join(w.core for w in self.words[i: i + k])
+        trails, leads = self.trails, self.leads
+        for j in range(i, i + k - 1):
+            if trails[j] or leads[j + 1]:
+                return ""
+        return " ".join(self.cores[i: i + k])
 
     def open_after(self, i: int, allow_comma: bool = False) -> bool:
         """Word i has no punctuation after it, so a phrase may go on past it."""
-        trail = self.words[i].trail
+        trail = self.trails[i]
         return not trail or (allow_comma and trail == ",")
 
     # -- lexicon look-ups (longest first) ------------------------------------
     def month_at(self, i: int) -> tuple[int, _MonthForm] | None:
-        for k in range(_MAX_MONTH_WORDS, 0, -1):
-            form = _MONTHS.get(self.joined(i, k))
+        if i >= self.lim:
+            return None
+        ks = _MONTH_KS.get(self.cores[i])
+        if ks is None:
+            return None
+        for k in ks:
+            form = _MONTHS.get(self.joined(i, k) if k > 1 else self.cores[i])
             if form is not None and form.words == k:
                 return i + k, form
         return None
 
     def marker_at(self, i: int) -> tuple[int, str] | None:
-        for k in range(_MAX_MARKER_WORDS, 0, -1):
-            cal = _YEAR_MARKERS.get(self.joined(i, k))
+        if i >= self.lim:
+            return None
+        ks = _MARKER_KS.get(self.cores[i])
+        if ks is None:
+            return None
+        for k in ks:
+            cal = _YEAR_MARKERS.get(self.joined(i, k) if k > 1 else self.cores[i])
             if cal is not None:
                 return i + k, cal
         return None
@@ -479,8 +576,7 @@ class _Scanner:
     # -- date points -----------------------------------------------------------
     def day_month(self, i: int) -> tuple[int, _Pt, int | None] | None:
         """DAY[-DAY2] MONTH [মাসে|তারিখে] [, YEAR [marker]]; returns (end, point, day2)."""
-        w = self.words[i] if i < min(len(self.words), self.stop) else None
-        num = w.num if w else None
+        num = self.nums[i] if i < self.lim else None
         if num is None or not num.integer or num.ndigits > 2 or not self.open_after(i):
             return None
         if num.suffix and num.suffix not in _DAY_ORDINAL:
@@ -504,8 +600,8 @@ class _Scanner:
 
     def year_after_month(self, j: int) -> tuple[int, int, str] | None:
         """A year number (3-4 digits) right after a month, with an optional marker."""
-        w = self.words[j] if j < min(len(self.words), self.stop) else None
-        num = w.num if w and not w.lead else None  # "(২০১৫ সালের ...)" is a restatement
+        # "(২০১৫ সালের ...)" is a restatement
+        num = self.nums[j] if j < self.lim and not self.leads[j] else None
         if num is None or not num.integer or num.ndigits not in (3, 4) or num.n2 is not None:
             return None
         if num.suffix and not (num.hyphen and num.suffix in _YEAR_GLUED):
@@ -520,11 +616,11 @@ class _Scanner:
 
     def _day_of_month(self, j: int) -> tuple[int, int] | None:
         """After a month (or মাসের): "২২ তারিখে" -> (end, 22)."""
-        if j < 1 or not self.open_after(j - 1) or j >= min(len(self.words), self.stop):
+        if j < 1 or not self.open_after(j - 1) or j >= self.lim:
             return None
-        num = self.words[j].num
+        num = self.nums[j]
         if (num is None or not num.integer or num.ndigits > 2 or num.n2 is not None
-                or (num.suffix and num.suffix not in _DAY_ORDINAL) or self.words[j].lead):
+                or (num.suffix and num.suffix not in _DAY_ORDINAL) or self.leads[j]):
             return None
         if not (1 <= int(num.value) <= 31 and self.open_after(j)
                 and self.core(j + 1) in _DAY_WORDS):
@@ -543,13 +639,12 @@ class _Scanner:
         j, form = mf
         if form.cal != "greg":
             return None  # other calendars' months need their year marker before them
-        pt = _Pt(month=form.month)
         if not form.suffixed and self.open_after(j - 1, allow_comma=True):
             # "জুন ২২, ২০১৪": month, day, year
-            w = self.words[j] if j < min(len(self.words), self.stop) else None
-            num = w.num if w else None
+            num = self.nums[j] if j < self.lim else None
             if (num is not None and num.integer and num.ndigits <= 2 and not num.suffix
-                    and num.n2 is None and w.trail == "," and 1 <= int(num.value) <= 31):
+                    and num.n2 is None and self.trails[j] == ","
+                    and 1 <= int(num.value) <= 31):
                 yr = self.year_after_month(j + 1)
                 if yr is not None:
                     end, year, _ = yr
@@ -564,9 +659,9 @@ class _Scanner:
             return day[0], _Pt(month=form.month, day=day[1])
         has_mas = self.open_after(j - 1) and self.core(j) in _MONTH_WORDS
         if has_mas:
-            return j + 1, pt
+            return j + 1, _Pt(month=form.month)
         if self.lenient or in_range or (form.suffixed and form.month not in _BARE_MONTH_NEEDS_MAS):
-            return j, pt
+            return j, _Pt(month=form.month)
         return None  # a bare "অক্টোবর" is too often part of a name (অক্টোবর বিপ্লব)
 
     def year_phrase(self, i: int) -> tuple[int, _Pt, int | None, DateValue | None] | None:
@@ -574,11 +669,10 @@ class _Scanner:
 
         Returns (end, point, day2 for a day range, fixed value for a year range).
         """
-        w = self.words[i]
-        num = w.num
+        num = self.nums[i]
         if num is None or not num.integer or num.ndigits not in (3, 4):
             return None
-        if i > 0 and self.words[i - 1].core in _BCE:
+        if i > 0 and self.cores[i - 1] in _BCE:
             return None
         year = int(num.value)
         j = i + 1
@@ -622,14 +716,13 @@ class _Scanner:
         return j, pt, None, None
 
     def decade(self, i: int) -> _Match | None:
-        w = self.words[i]
-        core = w.core
+        core = self.cores[i]
         year: int | None = None
         j = i + 1
         if core in _DECADE_NUMWORDS:
             year = 1900 + _DECADE_NUMWORDS[core]
         else:
-            num = w.num
+            num = self.nums[i]
             if num is None or not num.integer or num.n2 is not None:
                 return None
             n = int(num.value)
@@ -648,10 +741,9 @@ class _Scanner:
         return _Match(j + 1, decade_value(year))
 
     def century(self, i: int) -> _Match | None:
-        w = self.words[i]
-        n: int | None = _CENTURY_ORDINALS.get(w.core)
+        n: int | None = _CENTURY_ORDINALS.get(self.cores[i])
         if n is None:
-            num = w.num
+            num = self.nums[i]
             if num is None or not num.integer or num.ndigits > 2 or num.n2 is not None:
                 return None
             if num.suffix not in _CENTURY_NUM_SUFFIXES:
@@ -662,10 +754,12 @@ class _Scanner:
         return _Match(i + 2, century_value((n - 1) * 100))
 
     def relative(self, i: int) -> tuple[int, _Pt] | None:
-        for k in range(_MAX_REL_WORDS, 0, -1):
-            hit = _REL_WORDS.get(self.joined(i, k))
-            if hit is not None:
-                return i + k, _Pt(rel=hit)
+        ks = _REL_KS.get(self.cores[i]) if i < self.lim else None
+        if ks is not None:
+            for k in ks:
+                hit = _REL_WORDS.get(self.joined(i, k) if k > 1 else self.cores[i])
+                if hit is not None:
+                    return i + k, _Pt(rel=hit)
         counted = self._counted(i)
         if counted is not None:
             return counted
@@ -695,26 +789,29 @@ class _Scanner:
 
     def _counted(self, i: int) -> tuple[int, _Pt] | None:
         """"দুই দিন পর": COUNT UNIT পর|আগে, an offset from the anchor."""
-        w = self.words[i]
-        num = w.num
+        num = self.nums[i]
         if num is not None:
             if not num.integer or num.ndigits > 2 or num.suffix or num.n2 is not None:
                 return None
             count = int(num.value)
-        elif w.core in _NUMBER_WORDS and _NUMBER_WORDS[w.core] == int(_NUMBER_WORDS[w.core]):
-            count = int(_NUMBER_WORDS[w.core])
         else:
-            return None
+            core = self.cores[i]
+            if core in _NUMBER_WORDS and _NUMBER_WORDS[core] == int(_NUMBER_WORDS[core]):
+                count = int(_NUMBER_WORDS[core])
+            else:
+                return None
         unit = _COUNT_UNITS.get(self.core(i + 1))
+        if unit is None:
+            return None
         direction = _COUNT_DIRECTION.get(self.core(i + 2))
-        if unit is None or direction is None or count < 1:
+        if direction is None or count < 1:
             return None
         if not (self.open_after(i) and self.open_after(i + 1)):
             return None
         return i + 3, _Pt(rel=(unit, direction * count))
 
     def bare_year(self, i: int) -> tuple[int, _Pt] | None:
-        num = self.words[i].num
+        num = self.nums[i]
         if num is None or not num.integer or num.ndigits != 4 or num.suffix:
             return None
         if num.n2 is not None:
@@ -726,7 +823,7 @@ class _Scanner:
 
     def year_range_token(self, i: int) -> _Match | None:
         """A bare "১৯১৪-১৮" (no marker): a year range when both ends look like years."""
-        num = self.words[i].num
+        num = self.nums[i]
         if num is None or not num.integer or num.ndigits != 4 or num.n2 is None or num.suffix:
             return None
         year = int(num.value)
@@ -739,12 +836,17 @@ class _Scanner:
     # -- one point, resolved ---------------------------------------------------
     def point(self, i: int, allow_bare: bool) -> _PointHit | None:
         """The longest date point at word i (partial, unresolved)."""
-        w = self.words[i]
-        if not w.core:
-            return None
-        best: tuple[int, _Pt, int | None, DateValue | None] | None = None
-        cands: list[tuple[int, _Pt, int | None, DateValue | None]] = []
-        if w.core[:1].isdecimal():
+        return self._points(i, allow_bare, False)[0]
+
+    def _points(self, i: int, allow_bare: bool,
+                also_bare: bool) -> tuple[_PointHit | None, _PointHit | None]:
+        """point(i, allow_bare), and with also_bare point(i, True) too, from one pass over
+        the sub-grammars (only the bare year and a bare month differ between the two)."""
+        if not self.cores[i]:
+            return None, None
+        cands: list[_PointHit] = []
+        extra: list[_PointHit] = []  # what only point(i, True) adds
+        if self.cores[i][:1].isdecimal():
             for m in (self.decade(i), self.century(i), self.year_range_token(i)):
                 if m is not None:
                     cands.append((m.end, _Pt(), None, m.value))
@@ -757,24 +859,31 @@ class _Scanner:
             counted = self._counted(i)
             if counted is not None:
                 cands.append((counted[0], counted[1], None, None))
-            if allow_bare or self.lenient:
+            if allow_bare or self.lenient or also_bare:
                 by = self.bare_year(i)
                 if by is not None:
-                    cands.append((by[0], by[1], None, None))
-        else:
-            for m in (self.decade(i), self.century(i)):
-                if m is not None:
-                    cands.append((m.end, _Pt(), None, m.value))
-            rel = self.relative(i)
-            if rel is not None:
-                cands.append((rel[0], rel[1], None, None))
-            ma = self.month_alone(i, in_range=allow_bare)
-            if ma is not None:
-                cands.append((ma[0], ma[1], None, None))
-        for c in cands:
-            if best is None or c[0] > best[0]:
-                best = c
-        return best
+                    hit = (by[0], by[1], None, None)
+                    if allow_bare or self.lenient:
+                        cands.append(hit)
+                    else:
+                        extra.append(hit)
+            # the bare year comes last among the candidates in either list
+            best = _longest(cands)
+            return best, (_longest([*cands, *extra]) if also_bare else None)
+        for m in (self.decade(i), self.century(i)):
+            if m is not None:
+                cands.append((m.end, _Pt(), None, m.value))
+        rel = self.relative(i)
+        if rel is not None:
+            cands.append((rel[0], rel[1], None, None))
+        ma = self.month_alone(i, in_range=allow_bare)
+        best = _longest([*cands, (ma[0], ma[1], None, None)] if ma is not None else cands)
+        if not also_bare:
+            return best, None
+        if ma is None and not allow_bare:
+            # in_range only relaxes month_alone's last test: it matters only when it failed
+            ma = self.month_alone(i, in_range=True)
+        return best, _longest([*cands, (ma[0], ma[1], None, None)] if ma is not None else cands)
 
     def resolve(self, pt: _Pt, day2: int | None = None) -> DateValue | None:
         """A partial point -> a value, using the anchor for what the text leaves out."""
@@ -848,18 +957,17 @@ class _Scanner:
     # -- phrases: ranges around points ------------------------------------------
     def date_at(self, i: int) -> _Match | None:
         """The longest DATE phrase starting at word i, resolved, or None."""
-        first = self.point(i, allow_bare=False)
+        first, bare = self._points(i, False, True)
         if first is None or first[1].bare:
-            bare = self.point(i, allow_bare=True)
             first = bare if bare is not None and bare[0] > (first[0] if first else -1) else first
         if first is None:
             # "২২ থেকে ২৫ জুন": a bare day, then a day-month
             return self._day_range(i)
         j, p1, day2, fixed1 = first
         # a two-ended range: P1 থেকে|হতে|- P2 [পর্যন্ত]
-        if fixed1 is None and day2 is None and j < min(len(self.words), self.stop) \
+        if fixed1 is None and day2 is None and j < self.lim \
                 and self.open_after(j - 1) and self.core(j) in _RANGE_CONNECTORS \
-                and self.open_after(j) and j + 1 < min(len(self.words), self.stop):
+                and self.open_after(j) and j + 1 < self.lim:
             second = self.point(j + 1, allow_bare=True)
             if second is not None and second[2] is None and second[3] is None \
                     and (second[1].rel is None) == (p1.rel is None) and p1.rel is None:
@@ -881,11 +989,11 @@ class _Scanner:
         if not self.open_after(j - 1, allow_comma=True):
             return False
         k = j
-        if self.words[j - 1].trail != ",":
+        if self.trails[j - 1] != ",":
             if self.core(j) not in _COORDINATORS or not self.open_after(j):
                 return False
             k = j + 1
-        if k >= min(len(self.words), self.stop) or self.words[k].lead:
+        if k >= self.lim or self.leads[k]:
             return False
         nxt = self.year_phrase(k)
         if nxt is not None:
@@ -914,7 +1022,7 @@ class _Scanner:
         return range_value(a, b)
 
     def _day_range(self, i: int) -> _Match | None:
-        num = self.words[i].num
+        num = self.nums[i]
         if num is None or not num.integer or num.ndigits > 2 or num.suffix or num.n2 is not None:
             return None
         if not (self.open_after(i) and self.core(i + 1) in _RANGE_CONNECTORS
@@ -933,6 +1041,14 @@ class _Scanner:
         if self.open_after(k - 1) and self.core(k) in _RANGE_CLOSERS:
             k += 1
         return _Match(k, v)
+
+def _longest(cands: list[_PointHit]) -> _PointHit | None:
+    """The candidate reaching furthest; the first one among equals."""
+    best: _PointHit | None = None
+    for c in cands:
+        if best is None or c[0] > best[0]:
+            best = c
+    return best
 
 
 def _second_year(year: int, n2: int, digits: int) -> int | None:
@@ -972,21 +1088,20 @@ def _amount_number(sc: _Scanner, i: int) -> tuple[int, Decimal] | None:
     j = i
     last_scale: Decimal | None = None
     groups = 0
-    n_words = min(len(sc.words), sc.stop)
+    n_words = sc.lim
     while j < n_words and groups < 4:
-        w = sc.words[j]
-        num = w.num
+        num = sc.nums[j]
         word_number = False
         if num is not None:
             if num.suffix or num.n2 is not None:
                 break
             value = num.value
-        elif w.core in _NUMBER_WORDS:
-            value = _NUMBER_WORDS[w.core]
+        elif sc.cores[j] in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[sc.cores[j]]
             word_number = True
         else:
             break
-        if groups and (w.lead or not sc.open_after(j - 1)):
+        if groups and (sc.leads[j] or not sc.open_after(j - 1)):
             break
         k = j + 1
         scale = Decimal(1)
@@ -1016,8 +1131,11 @@ def _amount_number(sc: _Scanner, i: int) -> tuple[int, Decimal] | None:
 
 
 def _unit_at(sc: _Scanner, i: int) -> tuple[int, str, str] | None:
-    for k in range(_MAX_CUR_WORDS, 0, -1):
-        form = sc.joined(i, k)
+    ks = _UNIT_KS.get(sc.cores[i]) if i < sc.lim else None
+    if ks is None:
+        return None
+    for k in ks:
+        form = sc.joined(i, k) if k > 1 else sc.cores[i]
         if not form:
             continue
         if form in _CURRENCIES:
@@ -1028,22 +1146,23 @@ def _unit_at(sc: _Scanner, i: int) -> tuple[int, str, str] | None:
 
 
 def _amount_at(sc: _Scanner, i: int) -> _AmountMatch | None:
-    w = sc.words[i]
-    if not (w.core[:1].isdecimal() or w.core in _NUMBER_WORDS):
+    core = sc.cores[i]
+    if not (core[:1].isdecimal() or core in _NUMBER_WORDS):
         return None
     got = _amount_number(sc, i)
     if got is None:
         return None
     j, value = got
-    n_words = min(len(sc.words), sc.stop)
+    n_words = sc.lim
     if j >= n_words or not sc.open_after(j - 1):
         return None
     # "৫.৫ বিলিয়ন (৫৫০ কোটি) মার্কিন ডলার": a bracketed restatement stays inside
-    if sc.words[j].lead.startswith("("):
+    if sc.leads[j].startswith("("):
+        trails = sc.trails
         k = j
-        while k < min(n_words, j + 6) and ")" not in sc.words[k].trail:
+        while k < min(n_words, j + 6) and ")" not in trails[k]:
             k += 1
-        if k < n_words and sc.words[k].trail.startswith(")") and sc.words[k].trail == ")":
+        if k < n_words and trails[k].startswith(")") and trails[k] == ")":
             inner = _amount_number(sc, j)
             if inner is not None and inner[0] == k + 1:
                 j = k + 1
@@ -1074,9 +1193,9 @@ _FIRST_WORDS.update(k.split(" ")[0] for k in _REL_WORDS)
 _FIRST_WORDS = {w.rstrip(_TRAIL_PUNCT) for w in _FIRST_WORDS}
 
 
-def _make(analysis: Analysis, label: str, words: list[_Word], i: int, j: int, norm: str,
+def _make(analysis: Analysis, label: str, words: _Words, i: int, j: int, norm: str,
           source: str, sentence_index: int, attrs: dict[str, Any] | None = None) -> Span:
-    span = analysis.make_span(label, words[i].cstart, words[j - 1].cend, norm=norm,
+    span = analysis.make_span(label, words.starts[i], words.ends[j - 1], norm=norm,
                               source=source, sentence_index=sentence_index)
     if attrs:
         span.attrs.update(attrs)
@@ -1129,10 +1248,11 @@ def _scan(analysis: Analysis, sc: _Scanner, sentence_index: int,
     """Run the grammar over one sentence; returns (first word, end word, value, span)."""
     found: list[tuple[int, int, DateValue | None, Span]] = []
     words = sc.words
+    cores = sc.cores
     i = 0
-    n = len(words)
+    n = len(cores)
     while i < n:
-        core = words[i].core
+        core = cores[i]
         if not (core[:1].isdecimal() or core in _FIRST_WORDS):
             i += 1  # most words can start no date or amount: skip them cheaply
             continue
@@ -1159,7 +1279,7 @@ def _scan(analysis: Analysis, sc: _Scanner, sentence_index: int,
     return found
 
 
-def _accept_proposals(analysis: Analysis, sentence_index: int, words: list[_Word],
+def _accept_proposals(analysis: Analysis, sentence_index: int, words: _Words,
                       props: list[Span], found: list[tuple[int, int, DateValue | None, Span]],
                       out: list[Span], *, initial_anchor: DateValue | None,
                       use_rule: bool) -> None:
@@ -1170,10 +1290,10 @@ def _accept_proposals(analysis: Analysis, sentence_index: int, words: list[_Word
     proposal's first word, accepting bare years and bare months, and the phrase it reads
     (whole words, possibly longer or shorter than the proposal) is kept with source "model".
     """
-    starts = [w.cstart for w in words]
+    starts, ends = words.starts, words.ends
     for prop in props:
         i = bisect.bisect_right(starts, prop.cstart) - 1  # the word holding its start
-        if i < 0 or words[i].cend <= prop.cstart:
+        if i < 0 or ends[i] <= prop.cstart:
             i += 1
         j = bisect.bisect_left(starts, prop.cend)  # first word starting at or after its end
         if i >= len(words) or j <= i:
@@ -1196,7 +1316,7 @@ def _accept_proposals(analysis: Analysis, sentence_index: int, words: list[_Word
         m = sc.date_at(i)
         if m is None or m.end < j:
             continue  # no value for the whole proposal: dropped
-        if any(s.label == "DATE" and s.cstart < words[m.end - 1].cend and words[i].cstart < s.cend
+        if any(s.label == "DATE" and s.cstart < ends[m.end - 1] and starts[i] < s.cend
                for s in out):
             continue
         v = m.value
