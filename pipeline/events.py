@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -60,6 +61,8 @@ PAIR_FILL = frozenset(
     {"RELATIONS_ESTABLISHED", "RELATIONS_SEVERED", "MEETING", "AGREEMENT", "TRADE",
      "COOPERATION", "DISPUTE"}
 )
+# mentions whose tokens can hold no trigger: the values and the named actors
+_BLOCKING = frozenset({"DATE", "MONEY", "QUANTITY", "LOC", *ACTOR_LABELS})
 _KIND_RANK = {"PERSON": 0, "ORG": 1, "COUNTRY": 2, "PAIR": 3}
 
 
@@ -173,6 +176,23 @@ def lexicon() -> Lexicon:
 # word form alone; word forms repeat heavily (Zipf), so a bounded cache answers most of them.
 
 
+TriggerOptions = tuple[tuple[tuple[Entry, tuple[str, ...]], ...], tuple[Entry, ...]]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _trigger_options(word: str) -> TriggerOptions | None:
+    """(lexicon entries with their preceding phrase, compound entries) of a word form; None for
+    the great majority of words, which can be no trigger."""
+    lex = lexicon()
+    if word in lex.never:
+        return None
+    indexed = tuple(lex.index.get(word, ()))
+    compound = _compound_entries(word)
+    if not indexed and not compound:
+        return None
+    return indexed, compound
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _compound_entries(word: str) -> tuple[Entry, ...]:
     """Entries of the longest compound ending that `word` is longer than (str.endswith over the
@@ -217,6 +237,13 @@ def _clause_breakers() -> frozenset[str]:
     """Every word that can close a clause in clause_ids (a cheap gate for the whole sentence)."""
     r = clause_rules()
     return r.hard | r.converbs | r.finite
+
+
+@functools.cache
+def _implicit_words() -> frozenset[str]:
+    """Words that can name an implicit actor ("দুই দেশ", "দেশটির"): a gate for the scan."""
+    cues = actor_cues()
+    return frozenset(cues.pair_phrases) | cues.one
 
 
 @dataclass(frozen=True)
@@ -359,25 +386,53 @@ class Cand:
     implicit: bool = False  # from "দুই দেশ" / "দেশটির": not named in the clause
 
 
+_TOK = operator.attrgetter("tok")
+
+
 @dataclass
 class DocContext:
     analysis: Analysis
     pair: list[Span]  # the article's two states (first mentions), 0-2 items
     by_sentence: dict[int, list[Span]]
-    bases: dict[str, list[str]]  # country code -> distinct surface forms in the document
+    bases: dict[str, tuple[str, ...]]  # country code -> distinct surface forms in the document
     first_country: dict[str, Span]
     countries: list[Span] = field(default_factory=list)  # COUNTRY mentions in text order
     form_country: dict[str, str] = field(default_factory=dict)  # surface form -> code
     events: list[Event] = field(default_factory=list)
+    # derived once per document (the pair never changes after _context)
+    pair_keys: frozenset[str] = frozenset()
+    country_keys: list[str] = field(default_factory=list)  # code of each of `countries`
+    country_starts: list[int] = field(default_factory=list)  # cstart of each of `countries`
+    starts_sorted: bool = True
+    # code -> indices into `countries` of that state or of a predecessor (for _latest_form)
+    lineage: dict[str, list[int]] = field(default_factory=dict)
 
-    @property
-    def pair_keys(self) -> set[str]:
-        return {country_of(s) for s in self.pair}
+    def __post_init__(self) -> None:
+        self.pair_keys = frozenset(country_of(s) for s in self.pair)
+        self.country_keys = [country_of(m) for m in self.countries]
+        self.country_starts = [m.cstart for m in self.countries]
+        st = self.country_starts
+        self.starts_sorted = all(st[i] <= st[i + 1] for i in range(len(st) - 1))
 
     def in_pair(self, key: str) -> bool:
         """Is `key` one of the article's states (or a predecessor of one: SUN for RUS)?"""
         keys = self.pair_keys
         return key in keys or actor_cues().successor.get(key) in keys
+
+    def countries_before(self, pos: int) -> int:
+        """How many of `countries` come before the first one at or after clean offset `pos`."""
+        if self.starts_sorted:
+            return bisect.bisect_left(self.country_starts, pos)
+        return next((i for i, c in enumerate(self.country_starts) if c >= pos),
+                    len(self.country_starts))
+
+    def lineage_of(self, key: str) -> list[int]:
+        idx = self.lineage.get(key)
+        if idx is None:
+            succ = actor_cues().successor
+            idx = [i for i, k in enumerate(self.country_keys) if k == key or succ.get(k) == key]
+            self.lineage[key] = idx
+        return idx
 
 
 def _article_pair(analysis: Analysis, countries: list[Span]) -> list[Span]:
@@ -431,7 +486,7 @@ def _context(analysis: Analysis) -> DocContext:
         first.setdefault(country_of(m), m)
     return DocContext(
         analysis, _article_pair(analysis, countries), by_sentence,
-        {k: sorted(v) for k, v in bases.items()}, first, countries,
+        {k: tuple(sorted(v)) for k, v in bases.items()}, first, countries,
         {f: k for k, fs in bases.items() for f in fs if " " not in f},
     )
 
@@ -444,20 +499,25 @@ def _context(analysis: Analysis) -> DocContext:
 def clause_ids(words: list[str]) -> list[int]:
     """Clause number of every token (see events_clauses.yaml for the rule)."""
     rules = clause_rules()
-    ids = [0] * len(words)
-    if _clause_breakers().isdisjoint(words):
-        return ids  # most sentences are one clause: no word that can close one
-    cur = 0
+    breakers = _clause_breakers()
+    n = len(words)
+    # the tokens after which a new clause starts, then the ids as runs between them (the only
+    # per-token work is one set lookup)
+    cuts = []
     for i, w in enumerate(words):
-        ids[i] = cur
-        if w in rules.hard:
-            cur += 1
-        elif w in rules.converbs:
-            cur += 1
-        elif w in rules.finite and i + 1 < len(words) and words[i + 1] in rules.conjunctions:
-            cur += 1
-        elif w == "," and i > 0 and words[i - 1] in rules.finite:
-            pass  # already counted at the verb
+        if w in breakers and (
+            w in rules.hard or w in rules.converbs
+            or (i + 1 < n and words[i + 1] in rules.conjunctions)  # a finite verb + conjunction
+        ):
+            cuts.append(i)
+    if not cuts:
+        return [0] * n
+    ids: list[int] = []
+    prev = -1
+    for cur, i in enumerate(cuts):
+        ids += [cur] * (i - prev)
+        prev = i
+    ids += [len(cuts)] * (n - 1 - prev)
     return ids
 
 
@@ -476,27 +536,37 @@ class Trigger:
 
 
 def _window_hit(cue: Cue, words: list[str], clauses: list[int], lo: int, hi: int, cl: int) -> bool:
+    exact, prefixes = cue.exact, cue.prefixes  # Cue.hit inlined: this runs per context word
     for j in range(max(lo, 0), min(hi, len(words))):
-        if clauses[j] == cl and cue.hit(words[j]):
-            return True
+        if clauses[j] == cl:
+            w = words[j]
+            if w in exact or w.startswith(prefixes):
+                return True
     return False
 
 
-def find_triggers(words: list[str], clauses: list[int], blocked: list[bool]) -> list[Trigger]:
-    """Lexicon matches whose context conditions hold (one per token and type, best rank)."""
-    lex = lexicon()
+def find_triggers(
+    words: list[str], clauses: list[int], blocked: list[bool],
+    infos: list[TriggerOptions | None] | None = None,
+) -> list[Trigger]:
+    """Lexicon matches whose context conditions hold (one per token and type, best rank).
+
+    `infos`: `_trigger_options` of every word, when the caller has them already."""
+    if infos is None:
+        infos = list(map(_trigger_options, words))
     found: list[Trigger] = []
-    for i, w in enumerate(words):
-        if blocked[i] or w in lex.never:
+    for i, info in enumerate(infos):
+        if info is None or blocked[i]:
             continue
+        indexed, compound = info
         options: list[tuple[Entry, int]] = []
-        for entry, head in lex.index.get(w, ()):
+        for entry, head in indexed:
             k = len(head)
             if k and (i < k or tuple(words[i - k:i]) != head):
                 continue
             options.append((entry, i - k))
         if not options:
-            options.extend((e, i) for e in _compound_entries(w))
+            options = [(e, i) for e in compound]
         cl = clauses[i]
         for entry, first in options:
             if entry.after and not _window_hit(entry.after, words, clauses, i + 1,
@@ -605,7 +675,14 @@ def _lcp(a: str, b: str) -> int:
     return i
 
 
-def _case_from_text(text: str, forms: list[str]) -> str:
+def _plain_case(text: str) -> str:
+    """The case of a word from its ending alone (no other forms of the name known)."""
+    return _case_from_text(text, ())
+
+
+# cached: a state is named in a few forms, over and over, and across articles alike
+@functools.lru_cache(maxsize=1 << 16)
+def _case_from_text(text: str, forms: tuple[str, ...]) -> str:
     """Case from the mention's own ending; the document's other forms of the name give the base."""
     cues = actor_cues()
     base_len = -1
@@ -630,11 +707,11 @@ def _case_from_text(text: str, forms: list[str]) -> str:
     return "NOM"
 
 
-def _case(m: Span, a: int, b: int, words: list[str], forms: list[str]) -> str:
+def _case(ctx: DocContext, m: Span, a: int, b: int, words: list[str], code: str) -> str:
     cues = actor_cues()
     text = words[b] if a == b else " ".join(words[a:b + 1])
     if m.label == "COUNTRY":
-        case = _case_from_text(text, forms)
+        case = _case_from_text(text, ctx.bases.get(code, ()))
     else:
         # names of people and bodies often end in a vowel (আবে, মোদী): only -র/-কে are endings
         case = "ACC" if text.endswith("কে") else "GEN" if text.endswith(("ের", "র")) else "NOM"
@@ -655,26 +732,50 @@ def _case(m: Span, a: int, b: int, words: list[str], forms: list[str]) -> str:
     return case
 
 
-def sentence_cands(ctx: DocContext, sent: Sentence, words: list[str]) -> list[Cand]:
-    """Actor candidates of a sentence, with token positions and cases."""
-    starts = [t.cstart for t in sent.tokens]
-    ends = [t.cend for t in sent.tokens]
-    out: list[Cand] = []
-    occupied: set[int] = set()
-    for m in ctx.by_sentence.get(sent.index, ()):
+Placed = tuple[Span, int, int]  # a mention with its first and last token index in the sentence
+
+
+def _placed(ctx: DocContext, sent: Sentence) -> list[Placed]:
+    """The sentence's mentions with their token ranges, computed once per sentence (actors,
+    values and the blocked tokens all need them)."""
+    ms = ctx.by_sentence.get(sent.index)
+    if not ms:
+        return []
+    toks = sent.tokens
+    starts = [t.cstart for t in toks]
+    ends = [t.cend for t in toks]
+    last = len(toks) - 1
+    out = []
+    for m in ms:
         a = bisect.bisect_right(starts, m.cstart) - 1
         b = bisect.bisect_left(ends, m.cend)
-        a, b = max(a, 0), min(b, len(words) - 1)
-        occupied.update(range(a, b + 1))
-        if m.label not in ACTOR_LABELS:
+        out.append((m, a if a > 0 else 0, b if b < last else last))
+    return out
+
+
+def sentence_cands(
+    ctx: DocContext, sent: Sentence, words: list[str], placed: list[Placed]
+) -> list[Cand]:
+    """Actor candidates of a sentence, with token positions and cases."""
+    out: list[Cand] = []
+    for m, a, b in placed:
+        label = m.label
+        if label not in ACTOR_LABELS:
             continue
-        forms = ctx.bases.get(country_of(m), []) if m.label == "COUNTRY" else []
-        key = _actor_key(m)
+        code = country_of(m)
+        key = code or f"@{m.start}"  # _actor_key
         if key.startswith("@"):
             # an unaffiliated "তাজিকিস্তান সরকার" / "X-এর মন্ত্রণালয়": the country word it starts with
             key = ctx.form_country.get(words[a], key)
-        out.append(Cand(a, b, key, m.label, _case(m, a, b, words, forms), m))
+        out.append(Cand(a, b, key, label, _case(ctx, m, a, b, words, code), m))
+    if _implicit_words().isdisjoint(words):
+        # no "দুই দেশ" / "দেশটির" word: the common case, no scan needed
+        out.sort(key=_TOK)
+        return out
     cues = actor_cues()
+    occupied: set[int] = set()
+    for _, a, b in placed:
+        occupied.update(range(a, b + 1))
     for i, w in enumerate(words):
         if i in occupied:
             continue
@@ -690,7 +791,7 @@ def sentence_cands(ctx: DocContext, sent: Sentence, words: list[str]) -> list[Ca
             if prev is not None:
                 case = _case_after(words, i, "GEN" if w.endswith("র") else "NOM")
                 out.append(Cand(i, i, country_of(prev), "COUNTRY", case, prev, implicit=True))
-    out.sort(key=lambda c: c.tok)
+    out.sort(key=_TOK)
     return out
 
 
@@ -773,15 +874,12 @@ def _pair_now(ctx: DocContext, pos: int) -> list[Span]:
 
 
 def _latest_form(ctx: DocContext, state: Span, pos: int) -> Span:
-    succ = actor_cues().successor
     key = country_of(state)
-    latest = None
-    for m in ctx.countries:
-        if m.cstart >= pos:
-            break
-        k = country_of(m)
-        if k == key or succ.get(k) == key:
-            latest = k
+    # the last mention of the state or its predecessor before `pos` (bisect on the lineage's
+    # indices instead of a scan of all the document's countries per call)
+    idx = ctx.lineage_of(key)
+    j = bisect.bisect_left(idx, ctx.countries_before(pos)) - 1
+    latest = ctx.country_keys[idx[j]] if j >= 0 else None
     if latest is not None and latest != key:
         return ctx.first_country.get(latest, state)
     return state
@@ -882,15 +980,12 @@ class Located:
     end: int
 
 
-def _sentence_values(ctx: DocContext, sent: Sentence, words: list[str]) -> dict[str, list[Located]]:
-    starts = [t.cstart for t in sent.tokens]
-    ends = [t.cend for t in sent.tokens]
+def _sentence_values(placed: list[Placed]) -> dict[str, list[Located]]:
     out: dict[str, list[Located]] = {"DATE": [], "MONEY": [], "QUANTITY": [], "LOC": []}
-    for m in ctx.by_sentence.get(sent.index, ()):
-        if m.label in out:
-            a = max(bisect.bisect_right(starts, m.cstart) - 1, 0)
-            b = min(bisect.bisect_left(ends, m.cend), len(words) - 1)
-            out[m.label].append(Located(m, a, b))
+    for m, a, b in placed:
+        group = out.get(m.label)
+        if group is not None:
+            group.append(Located(m, a, b))
     return out
 
 
@@ -926,7 +1021,7 @@ def _pick_place(locs: list[Located], clauses: list[int], trig: int, etype: str,
     for loc in locs:
         if clauses[loc.tok] != cl:
             continue
-        case = _case_from_text(words[loc.end], [])
+        case = _plain_case(words[loc.end])
         nxt = words[loc.end + 1] if loc.end + 1 < len(words) else ""
         if nxt in ("থেকে", "পর্যন্ত"):
             continue
@@ -1059,23 +1154,25 @@ def extract_events(analysis: Analysis) -> list[Event]:
             continue
         if sent.section != last_section:
             last_time, last_person, last_section = None, None, sent.section
-        clauses = clause_ids(words)
-        cands = sentence_cands(ctx, sent, words)
+        placed = _placed(ctx, sent)
+        cands = sentence_cands(ctx, sent, words, placed)
         if last_person is not None:
             cands = _pronoun_cands(words, cands, last_person)
-        vals = _sentence_values(ctx, sent, words)
-        blocked = [False] * len(words)
-        for group in vals.values():
-            for v in group:
-                for j in range(v.tok, v.end + 1):
-                    blocked[j] = True
-        for c in cands:
-            if not c.implicit:
-                for j in range(c.tok, c.end + 1):
-                    blocked[j] = True
-        actor_toks = frozenset(c.tok for c in cands if not c.implicit and c.kind == "COUNTRY")
-        triggers = merge_triggers(find_triggers(words, clauses, blocked), clauses,
-                                  actor_toks=actor_toks)
+        vals = _sentence_values(placed)
+        infos = list(map(_trigger_options, words))
+        if infos.count(None) == len(infos):
+            triggers: list[Trigger] = []  # no word of the sentence can be a trigger
+        else:
+            clauses = clause_ids(words)
+            # tokens inside a value or a named actor are no trigger
+            blocked = [False] * len(words)
+            for m, a, b in placed:
+                if m.label in _BLOCKING:
+                    for j in range(a, b + 1):
+                        blocked[j] = True
+            actor_toks = frozenset(c.tok for c in cands if not c.implicit and c.kind == "COUNTRY")
+            triggers = merge_triggers(find_triggers(words, clauses, blocked, infos), clauses,
+                                      actor_toks=actor_toks)
         people = [c.span for c in cands if c.kind == "PERSON" and c.case == "NOM"]
         if not triggers:
             if vals["DATE"]:
