@@ -853,16 +853,14 @@ class _Scanner:
     # -- one point, resolved ---------------------------------------------------
     def point(self, i: int, allow_bare: bool) -> _PointHit | None:
         """The longest date point at word i (partial, unresolved)."""
-        return self._points(i, allow_bare, False)[0]
-
-    def _points(self, i: int, allow_bare: bool,
-                also_bare: bool) -> tuple[_PointHit | None, _PointHit | None]:
-        """point(i, allow_bare), and with also_bare point(i, True) too, from one pass over
-        the sub-grammars (only the bare year and a bare month differ between the two)."""
         if not self.cores[i]:
-            return None, None
+            return None
+        return _longest(self._cands(i, allow_bare)[0])
+
+    def _cands(self, i: int, allow_bare: bool) -> tuple[list[_PointHit], bool]:
+        """The date points at word i in a fixed order (the first of the longest wins), and
+        whether a month without a year (month_alone) is among them."""
         cands: list[_PointHit] = []
-        extra: list[_PointHit] = []  # what only point(i, True) adds
         if self.cores[i][:1].isdecimal():
             for m in (self.decade(i), self.century(i), self.year_range_token(i)):
                 if m is not None:
@@ -876,17 +874,11 @@ class _Scanner:
             counted = self._counted(i)
             if counted is not None:
                 cands.append((counted[0], counted[1], None, None))
-            if allow_bare or self.lenient or also_bare:
+            if allow_bare or self.lenient:
                 by = self.bare_year(i)
                 if by is not None:
-                    hit = (by[0], by[1], None, None)
-                    if allow_bare or self.lenient:
-                        cands.append(hit)
-                    else:
-                        extra.append(hit)
-            # the bare year comes last among the candidates in either list
-            best = _longest(cands)
-            return best, (_longest([*cands, *extra]) if also_bare else None)
+                    cands.append((by[0], by[1], None, None))
+            return cands, False
         for m in (self.decade(i), self.century(i)):
             if m is not None:
                 cands.append((m.end, _Pt(), None, m.value))
@@ -894,13 +886,27 @@ class _Scanner:
         if rel is not None:
             cands.append((rel[0], rel[1], None, None))
         ma = self.month_alone(i, in_range=allow_bare)
-        best = _longest([*cands, (ma[0], ma[1], None, None)] if ma is not None else cands)
-        if not also_bare:
-            return best, None
-        if ma is None and not allow_bare:
-            # in_range only relaxes month_alone's last test: it matters only when it failed
+        if ma is not None:
+            cands.append((ma[0], ma[1], None, None))
+        return cands, ma is not None
+
+    def _bare_point(self, i: int, cands: list[_PointHit], month: bool) -> _PointHit | None:
+        """point(i, True), given (cands, month) = _cands(i, False).
+
+        allow_bare adds only a bare year (after a number, last) or relaxes month_alone
+        (after a word, last); a month month_alone found without it stays the same.
+        """
+        if self.cores[i][:1].isdecimal():
+            if not self.lenient:  # lenient: the bare year is among cands already
+                by = self.bare_year(i)
+                if by is not None:
+                    cands = [*cands, (by[0], by[1], None, None)]
+            return _longest(cands)
+        if not month:
             ma = self.month_alone(i, in_range=True)
-        return best, _longest([*cands, (ma[0], ma[1], None, None)] if ma is not None else cands)
+            if ma is not None:
+                cands = [*cands, (ma[0], ma[1], None, None)]
+        return _longest(cands)
 
     def resolve(self, pt: _Pt, day2: int | None = None) -> DateValue | None:
         """A partial point -> a value, using the anchor for what the text leaves out."""
@@ -974,8 +980,12 @@ class _Scanner:
     # -- phrases: ranges around points ------------------------------------------
     def date_at(self, i: int) -> _Match | None:
         """The longest DATE phrase starting at word i, resolved, or None."""
-        first, bare = self._points(i, False, True)
+        if not self.cores[i]:
+            return self._day_range(i)
+        cands, month = self._cands(i, False)
+        first = _longest(cands)
         if first is None or first[1].bare:
+            bare = self._bare_point(i, cands, month)
             first = bare if bare is not None and bare[0] > (first[0] if first else -1) else first
         if first is None:
             # "২২ থেকে ২৫ জুন": a bare day, then a day-month
