@@ -8,6 +8,7 @@ Ctrl-C never leaves a half-written table under its real name.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 from pathlib import Path
@@ -70,6 +71,17 @@ def frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
+def _has_carriage_return(df: pd.DataFrame) -> bool:
+    """True when a text cell holds a bare CR. The csv module quotes a field only for the
+    characters of its line terminator ("\n" here), and a reader takes an unquoted CR for
+    a line break: one such cell (raw text with old Mac line ends) would split its row."""
+    return any(
+        df[col].str.contains("\r", regex=False).any()
+        for col in df.columns
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col])
+    )
+
+
 def arrow_schema(table: str) -> pa.Schema:
     fields = []
     for col in TABLE_COLUMNS[table]:
@@ -112,7 +124,8 @@ class TableSink:
         df = frame(self.table, rows)
         if self.fmt == "csv":
             assert self._fh is not None
-            df.to_csv(self._fh, header=not self._header_written, index=False, lineterminator="\n")
+            df.to_csv(self._fh, header=not self._header_written, index=False, lineterminator="\n",
+                      quoting=csv.QUOTE_ALL if _has_carriage_return(df) else csv.QUOTE_MINIMAL)
         elif self.fmt == "jsonl":
             assert self._fh is not None
             for record in df.astype(object).where(df.notna(), None).to_dict(orient="records"):
@@ -156,6 +169,34 @@ class TableSink:
         if self._pq is not None:
             self._pq.close()
             self._pq = None
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
+    """Delete temporary tables left by runs that were killed (SIGKILL, power loss).
+
+    TableSink names its temporary file after the writing process; files of processes that
+    no longer exist are leftovers, never a run in progress, and would otherwise stay in
+    the output folder for good.
+    """
+    removed = []
+    for path in out_dir.glob(".*.tmp-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def read_table(path: Path) -> pd.DataFrame:

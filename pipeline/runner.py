@@ -38,7 +38,7 @@ from tqdm import tqdm
 from . import tables
 from .config import Config
 from .model import Analysis, Document
-from .output import TableSink
+from .output import TableSink, remove_stale_temporaries
 from .readers import InputError, ReadFailure, ReadItem, input_kind, read_documents
 
 CHUNK_SIZE = 200  # documents per part file: bounds memory whatever the input size
@@ -369,6 +369,7 @@ def run_batch(
     inputs = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)  # a killed run's temporary tables
     formats = list(dict.fromkeys(formats))
     summary = RunSummary(out)
     started = time.monotonic()
