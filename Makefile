@@ -51,6 +51,15 @@ train: $(STAMP)
 bench: $(STAMP_TEST)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
+## make fuzz: long property/fuzz campaign over every entry point that takes outside data
+## (tests/robustness, hypothesis profile "fuzz"; FUZZ_SCALE=0.1 for a shorter one), then
+## print the generated cases per entry point (build/fuzz-report.json)
+FUZZ_SCALE ?= 1
+fuzz: $(STAMP_TEST)
+	HYPOTHESIS_PROFILE=fuzz BNEVENTS_FUZZ_SCALE=$(FUZZ_SCALE) \
+		$(BIN)/python -m pytest tests/robustness -q -p no:cacheprovider; \
+		status=$$?; $(BIN)/python tests/robustness/report.py; exit $$status
+
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check pipeline tests bench
 

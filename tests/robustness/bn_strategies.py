@@ -60,9 +60,9 @@ def count(entry_point: str) -> None:
     COUNTS[entry_point] += 1
 
 
-def outcome(entry_point: str, what: str) -> None:
+def outcome(entry_point: str, what: str, n: int = 1) -> None:
     """How a case ended, when that is worth a line in the report (ok / error ...)."""
-    OUTCOMES[f"{entry_point}: {what}"] += 1
+    OUTCOMES[f"{entry_point}: {what}"] += n
 
 
 # -- alphabets ---------------------------------------------------------------------
