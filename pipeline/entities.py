@@ -44,6 +44,7 @@ from .gazetteer import (
     Entry,
     Gazetteer,
     default_gazetteer,
+    split_columns,
     split_words,
 )
 from .model import Analysis, Span
@@ -163,6 +164,7 @@ _STRONG = 1 << 26  # _strong(word): a case ending
 _TITLE_END = 1 << 27  # a compound office ("অর্থনীতিমন্ত্রী"): ends in a title ending
 _GENITIVE = 1 << 28  # ends in a genitive and is longer than 3 (see _after_genitive)
 _LOCATIVE = 1 << 29  # a locative ending that is no adverb ending (place-verb pattern)
+_S_COMMA = 1 << 30  # in `_Sent.any_flags` only: the sentence has a comma
 
 _BASE_BITS = (
     (_B_CLASSIFIER, "classifiers"), (_B_EXTEND_ONLY, "extend_only"), (_B_FACILITY, "facility"),
@@ -200,6 +202,7 @@ class _Mention:
 @dataclass
 class _Sent:
     index: int
+    text: str  # the clean text of the sentence
     starts: list[int]
     ends: list[int]
     words: list[str]
@@ -209,7 +212,6 @@ class _Sent:
     joins: list[bool]  # joins[k] == joined(k) (joins[0] is False)
     any_flags: int  # OR of `flags`: which cue words occur in the sentence at all
     mentions: list[_Mention] = field(default_factory=list)
-    bases: set[str] | None = None  # every base form of every word, built when needed
 
     def take(self, m: _Mention) -> None:
         for k in range(m.first, m.last + 1):
@@ -281,25 +283,27 @@ class EntityRules:
     def _words(self, analysis: Analysis, index: int, cstart: int, cend: int) -> _Sent:
         clean = analysis.clean
         text = clean[cstart:cend]
-        found = split_words(text, cstart)
-        if "-" in text:  # no hyphen, no country pair to split
-            found = self._split_country_pairs(found)
-        starts = [a for a, _, _ in found]
-        ends = [b for _, b, _ in found]
-        words = [w for _, _, w in found]
-        # gap k: from the end of word k-1 (the sentence start for k == 0) to word k
-        gaps = [clean[p:a] for p, a in zip([cstart, *ends], starts, strict=False)]
-        joins = [g == " " or not g.strip() for g in gaps]
+        cols = split_columns(text, cstart)
+        if cols is not None:  # no edge punctuation, so no hyphen: no country pair either
+            starts, ends, words, gaps = cols
+        else:
+            found = split_words(text, cstart)
+            if "-" in text:  # no hyphen, no country pair to split
+                found = self._split_country_pairs(found)
+            starts = [a for a, _, _ in found]
+            ends = [b for _, b, _ in found]
+            words = [w for _, _, w in found]
+            # gap k: from the end of word k-1 (the sentence start for k == 0) to word k
+            gaps = [clean[p:a] for p, a in zip([cstart, *ends], starts, strict=False)]
+        joins = [not g.strip() for g in gaps]
         if joins:
             joins[0] = False
-        cache = self._flag_cache
-        flags = [cache.get(w) for w in words]
-        any_flags = 0
-        for k, f in enumerate(flags):
-            if f is None:
-                f = flags[k] = self._word_flags(words[k])
-            any_flags |= f
-        return _Sent(index, starts, ends, words, gaps, [None] * len(words), flags, joins,
+        flags = list(map(self._flag_cache.get, words))
+        if None in flags:
+            word_flags = self._word_flags
+            flags = [word_flags(w) if f is None else f for w, f in zip(words, flags, strict=True)]
+        any_flags = functools.reduce(operator.or_, flags, _S_COMMA if "," in text else 0)
+        return _Sent(index, text, starts, ends, words, gaps, [None] * len(words), flags, joins,
                      any_flags)
 
     def _word_flags(self, word: str) -> int:
@@ -332,15 +336,6 @@ class EntityRules:
         if len(self._flag_cache) < _FLAG_CACHE_MAX:
             self._flag_cache[word] = f
         return f
-
-    def _sent_bases(self, sent: _Sent) -> set[str]:
-        """Every base form of every word of the sentence (for the propagation gates)."""
-        if sent.bases is None:
-            bases = self.bases
-            sent.bases = set()
-            for w in sent.words:
-                sent.bases.update(bases(w))
-        return sent.bases
 
     def _split_country_pairs(
         self, found: list[tuple[int, int, str]]
@@ -554,21 +549,38 @@ class EntityRules:
 
     def _match_local(self, local: Gazetteer, sents: list[_Sent]) -> None:
         """Take the matches of a document's own names in the free words of every sentence."""
-        # a match starts at a word with a base form that is a name's first word: a
-        # sentence without one has none (most sentences), so skip it before its runs
-        firsts = local.root.keys()
+        # A match starts at a word one of whose base forms (each a prefix of the word) is
+        # a name's first word: a sentence without any first word in its text has none
+        # (most sentences), and within a sentence only a run of free words (not in a
+        # mention) that holds a word starting with one can have a match.
+        firsts = tuple(local.root)
         for sent in sents:
-            if not sent.words or firsts.isdisjoint(self._sent_bases(sent)):
+            if not sent.words or not any(map(sent.text.__contains__, firsts)):
                 continue
-            for a, b in self._free_runs(sent):
-                for match in local.match(sent.words[a:b]):
+            words, owner = sent.words, sent.owner
+            n = len(words)
+            done = 0  # the words before it are in runs already matched
+            for i, w in enumerate(words):
+                if i < done or owner[i] is not None or not w.startswith(firsts):
+                    continue
+                # the free run around word i (takes so far were all in earlier runs)
+                a, b = i, i + 1
+                while a > 0 and owner[a - 1] is None:
+                    a -= 1
+                while b < n and owner[b] is None:
+                    b += 1
+                done = b
+                for match in local.match(words[a:b]):
                     e = match.entry
                     sent.take(_Mention(e.label, a + match.first, a + match.last, code=e.code,
                                        entry=e, kind="propagated"))
 
     def _place_lists(self, sent: _Sent) -> None:
-        if not any(m.label == LOC for m in sent.mentions):
-            return  # a list needs a known place in it
+        if not sent.any_flags & (_S_COMMA | _E_CONJ):
+            return  # a list needs two items: a comma or a conjunction between them
+        if not any(m.label == LOC and m.emitted and self._listed(sent, m)
+                   for m in sent.mentions):
+            return  # a list needs a known place in it, with an item before or after it
         n = len(sent.words)
         k = 0
         while k < n:
@@ -595,6 +607,18 @@ class EntityRules:
                     if m is None:
                         sent.take(_Mention(LOC, a, a, kind="pattern:list"))
             k = items[-1][1] + 1 if items else k + 1
+
+    @staticmethod
+    def _listed(sent: _Sent, m: _Mention) -> bool:
+        """A comma or a conjunction links mention m to a list item before or after it
+        (as in _place_lists: a list with m in it has one of these)."""
+        k = m.first
+        if k > 0 and (sent.gaps[k].strip() == "," or sent.flags[k - 1] & _E_CONJ):
+            return True
+        k = m.last + 1
+        return k < len(sent.words) and (
+            sent.gaps[k].strip() == "," or bool(sent.flags[k] & _E_CONJ)
+        )
 
     def _acronyms(self, sent: _Sent) -> None:
         """"বাংলাদেশ রাইফেলস (বিডিআর)": one word in brackets right after an ORG is its
@@ -853,18 +877,6 @@ class EntityRules:
         if not names:
             return
         self._match_local(Gazetteer(names.values()), sents)  # PERSON entries only
-
-    @staticmethod
-    def _free_runs(sent: _Sent) -> list[tuple[int, int]]:
-        runs, start = [], None
-        for k in range(len(sent.words) + 1):
-            if k < len(sent.words) and sent.owner[k] is None:
-                if start is None:
-                    start = k
-            elif start is not None:
-                runs.append((start, k))
-                start = None
-        return runs
 
     # -- 6. affiliation -------------------------------------------------------
     def _affiliate(self, sents: list[_Sent]) -> None:

@@ -28,6 +28,8 @@ PhraseMatcher over all inflected surface forms; the trie was faster on the corpu
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 import unicodedata
 import zoneinfo
@@ -53,9 +55,12 @@ _SOURCE_PRIORITY = {"alias": 0, "lexicon": 1, "cldr": 2, "exemplar": 3}
 # ends a word. The ASCII hyphen stays inside words ("আল-ফয়সাল", "জি৭-এর"): the
 # guidelines make spans cover whole whitespace-separated words. En and em dashes
 # separate words ("সৌদি আরব–কাতার").
-WORD_RE = re.compile(r"[^\s,;:!?।॥()\[\]{}\"'“”‘’«»<>|/–—=*#&+]+")
-_EDGE_PUNCT = ".-_~`^"
+_SEPARATORS = r"\s,;:!?।॥()\[\]{}\"'“”‘’«»<>|/–—=*#&+"
+WORD_RE = re.compile(f"[^{_SEPARATORS}]+")
+_SEP_RE = re.compile(f"([{_SEPARATORS}]+)")  # the runs between words, kept by split()
+_EDGE_PUNCT = ".-_~`^"  # (split_columns tests for each of them)
 _TRIE_END = "\x00"  # key of a node's entry in the trie (never a word)
+_NO_STEP = (None, None)  # Gazetteer._step for a word that neither ends nor starts a name
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,34 @@ def split_words(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
         if b > a:
             out.append((a + offset, b + offset, text[a:b]))
     return out
+
+
+def split_columns(
+    text: str, offset: int = 0
+) -> tuple[list[int], list[int], list[str], list[str]] | None:
+    """`split_words` as columns: starts, ends, words, and the text before each word (from
+    the previous word's end, or from the start of `text`); None when `text` holds a
+    character that may be trimmed from a word's edge (then use `split_words`).
+
+    Without such characters every word is a whole WORD_RE match, so one `re.split` and
+    running sums of the piece lengths give everything without a Python loop over the
+    words (the rule stage splits every sentence: this is its hottest path).
+    """
+    # one substring search per character (fast) rather than one set probe per character
+    if "." in text or "-" in text or "_" in text or "~" in text or "`" in text or "^" in text:
+        return None
+    parts = _SEP_RE.split(text)  # word, separator, word, ..., word ("" at the edges)
+    pos = list(itertools.accumulate(map(len, parts), initial=offset))
+    if parts[0]:
+        words, starts, ends, gaps = parts[0::2], pos[0::2], pos[1::2], ["", *parts[1::2]]
+    else:  # the text starts with a separator
+        words, starts, ends, gaps = parts[2::2], pos[2::2], pos[3::2], parts[1::2]
+    if words and not words[-1]:  # the text ends with a separator
+        words.pop()
+        starts.pop()
+        ends.pop()
+        gaps.pop()
+    return starts, ends, words, gaps
 
 
 def _keeps_final_dot(text: str, a: int, b: int) -> bool:
@@ -307,23 +340,28 @@ class Gazetteer:
 
     def match(self, words: list[str]) -> list[Match]:
         """Non-overlapping longest matches over `words`, left to right."""
+        first = self._first
+        got = list(map(first.get, words))
+        if None in got:
+            root = self.root
+            for i, g in enumerate(got):
+                if g is None:
+                    g = got[i] = self._step(root, words[i])
+                    if len(first) < 500_000:  # bounded like the inflection cache
+                        first[words[i]] = g
         out: list[Match] = []
         bases = self.inflection.bases
-        first = self._first
         n = len(words)
-        i = 0
-        while i < n:
-            w = words[i]
-            got = first.get(w)
-            if got is None:
-                got = self._step(self.root, w)
-                if len(first) < 500_000:  # bounded like the inflection cache
-                    first[w] = got
-            entry, node = got
-            if node is None:
-                if entry is not None:
-                    out.append(Match(i, i, entry))
-                i += 1
+        nxt = 0  # the first word not inside a match already found
+        # only the words that begin a name (or may) are looked at; most words do not
+        for i in itertools.compress(range(n), map(operator.is_not, got,
+                                                  itertools.repeat(_NO_STEP))):
+            if i < nxt:
+                continue
+            entry, node = got[i]
+            if node is None:  # entry is not None: a one-word name
+                out.append(Match(i, i, entry))
+                nxt = i + 1
                 continue
             best = Match(i, i, entry) if entry is not None else None
             j = i + 1
@@ -340,22 +378,22 @@ class Gazetteer:
                 if node is None:
                     break
                 j += 1
-            if best is None:
-                i += 1
-            else:
+            if best is not None:
                 out.append(best)
-                i = best.last + 1
+                nxt = best.last + 1
         return out
 
     def _step(self, node: dict, word: str) -> tuple[Entry | None, dict | None]:
-        """At trie `node`: the entry the word (a base of it) ends, and the word's child."""
+        """At trie `node`: the entry the word (a base of it) ends, and the word's child
+        (`_NO_STEP` when it has neither)."""
         for b in self.inflection.bases(word):
             child = node.get(b)
             if child is not None:
                 entry = child.get(_TRIE_END)
                 if entry is not None:
                     return entry, node.get(word)
-        return None, node.get(word)
+        child = node.get(word)
+        return _NO_STEP if child is None else (None, child)
 
     def lookup(self, name: str) -> Entry | None:
         """The entry for a whole (possibly inflected) name, if any."""
