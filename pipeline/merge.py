@@ -54,10 +54,6 @@ _SOURCE_RANK = {"both": 0, "rule": 1, "model": 2}
 _ENTITY_LABELS = ("COUNTRY", "PERSON", "ORG", "LOC")
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _contains(outer: Span, inner: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end and (
         outer.end - outer.start > inner.end - inner.start
@@ -90,8 +86,8 @@ def merge_mentions(
     model = [normalise_model_span(s) for s in spans if s.source == "model"]
 
     by_key: dict[tuple[int, int, str], Span] = {}
-    for span in rule:
-        by_key.setdefault(span.key, span)
+    for span in rule:  # (span.key spelt out: this runs for every mention)
+        by_key.setdefault((span.start, span.end, span.label), span)
     leftovers: list[Span] = []
     for span in model:  # step 2: agreement
         prev = by_key.get(span.key)
@@ -105,7 +101,11 @@ def merge_mentions(
     kept = list(by_key.values())
     added: list[Span] = []
     for span in sorted(leftovers, key=lambda s: (-(s.end - s.start), -s.confidence, s.start)):
-        clashes = [k for k in kept if _overlaps(k, span) and k.label in _ENTITY_LABELS]
+        # the kept entity spans that overlap it (inline: this runs for every kept span
+        # and every model leftover)
+        start, end = span.start, span.end
+        clashes = [k for k in kept
+                   if k.start < end and start < k.end and k.label in _ENTITY_LABELS]
         if span.label not in _ENTITY_LABELS:
             added.append(span)
             continue
@@ -144,9 +144,10 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
     """
     by_key: dict[tuple[int, int, str], Span] = {}
     for span in spans:
-        prev = by_key.get(span.key)
+        key = (span.start, span.end, span.label)  # span.key, without the property call
+        prev = by_key.get(key)
         if prev is None:
-            by_key[span.key] = span
+            by_key[key] = span
         elif prev.source != span.source:
             prev.source = "both"
             prev.confidence = max(prev.confidence, span.confidence)
@@ -154,36 +155,37 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
                 prev.norm = span.norm
             if not prev.affiliation:
                 prev.affiliation = span.affiliation
-    ranked = sorted(
-        by_key.values(),
-        key=lambda s: (
-            0 if s.label in VALUE_TYPES else 1,
-            -(s.end - s.start),
-            -s.confidence,
-            _SOURCE_RANK.get(s.source, 3),
-            s.start,
-        ),
-    )
+    ranked = sorted(by_key.values(), key=_rank)
     kept: list[Span] = []
     # The kept spans never overlap one another, so sorted by (start, end) their ends
     # never decrease either (a zero-width span may only sit on another's edge). A span
     # overlaps a kept one iff the last kept span starting before its end ends after its
     # start: one bisect instead of a scan over everything kept (O(n log n), not O(n^2)).
-    taken: list[tuple[int, int]] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    taken: list[tuple[int, int]] = []  # (start, end) of the kept spans, sorted
     for span in ranked:
         start, end = span.start, span.end
-        i = bisect.bisect_left(starts, end)
-        if i and ends[i - 1] > start:
+        i = bisect.bisect_left(taken, (end,))  # (end,) sorts before every (end, x)
+        if i and taken[i - 1][1] > start:
             continue
         kept.append(span)
-        i = bisect.bisect_right(taken, (start, end))
-        taken.insert(i, (start, end))
-        starts.insert(i, start)
-        ends.insert(i, end)
-    kept.sort(key=lambda s: (s.start, s.end))
+        bisect.insort(taken, (start, end))
+    kept.sort(key=_by_offsets)
     return kept
+
+
+def _rank(s: Span) -> tuple[int, int, float, int, int]:
+    """Policy step 6 order: values, then longer, more confident, rule before model."""
+    return (
+        0 if s.label in VALUE_TYPES else 1,
+        -(s.end - s.start),
+        -s.confidence,
+        _SOURCE_RANK.get(s.source, 3),
+        s.start,
+    )
+
+
+def _by_offsets(s: Span) -> tuple[int, int]:
+    return (s.start, s.end)
 
 
 def affiliate_context(analysis: Analysis, mentions: list[Span]) -> None:
