@@ -35,8 +35,9 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .config import load_yaml
 from .model import Analysis, Event, Sentence, Span
@@ -110,16 +111,23 @@ class Entry:
     event_type: str
     rank: int
     confidence: float
-    after: Cue
+    # context cues: None when the entry has none (tested per candidate trigger: a None is
+    # cheaper to test than Cue.__bool__)
+    after: Cue | None
     after_within: int
-    before: Cue
+    before: Cue | None
     before_within: int
-    near: Cue
+    near: Cue | None
     near_within: int
-    block_after: Cue
-    block_before: Cue
-    block_clause: Cue
+    block_after: Cue | None
+    block_before: Cue | None
+    block_clause: Cue | None
     min_actors: int
+
+
+def _opt_cue(forms: Iterable[str] | None) -> Cue | None:
+    cue = Cue.of(forms)
+    return cue if cue else None
 
 
 @dataclass(frozen=True)
@@ -147,15 +155,15 @@ def lexicon() -> Lexicon:
                 event_type=etype,
                 rank=int(spec.get("rank", 1)),
                 confidence=float(spec.get("confidence", 0.7)),
-                after=Cue.of(spec.get("after")),
+                after=_opt_cue(spec.get("after")),
                 after_within=int(spec.get("after_within", 3)),
-                before=Cue.of(spec.get("before")),
+                before=_opt_cue(spec.get("before")),
                 before_within=int(spec.get("before_within", 3)),
-                near=Cue.of(spec.get("near")),
+                near=_opt_cue(spec.get("near")),
                 near_within=int(spec.get("near_within", 3)),
-                block_after=Cue.of(spec.get("block_after")),
-                block_before=Cue.of(spec.get("block_before")),
-                block_clause=Cue.of(spec.get("block_clause")),
+                block_after=_opt_cue(spec.get("block_after")),
+                block_before=_opt_cue(spec.get("block_before")),
+                block_clause=_opt_cue(spec.get("block_clause")),
                 min_actors=int(spec.get("min_actors", 0)),
             )
             suffixes = suffix_sets[spec.get("suffixes", "noun")]
@@ -172,6 +180,25 @@ def lexicon() -> Lexicon:
                    frozenset(never), frozenset(bare))
 
 
+class _FormCache(dict):  # type: ignore[type-arg]
+    """word form -> fn(form), computed on first use; emptied when it holds `limit` forms.
+
+    A dict subclass rather than functools.lru_cache: a hit is a plain C dict lookup
+    (`map(cache.__getitem__, words)`), several times cheaper than an LRU's bookkeeping, and the
+    whole-sentence lookups are the stage's hottest loop."""
+
+    def __init__(self, fn: Callable[[str], Any], limit: int = 1 << 17) -> None:
+        super().__init__()
+        self.fn = fn
+        self.limit = limit
+
+    def __missing__(self, word: str) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[word] = self.fn(word)
+        return value
+
+
 # Per-word-form caches. Every token of every sentence is looked up, and the answers depend on the
 # word form alone; word forms repeat heavily (Zipf), so a bounded cache answers most of them.
 
@@ -179,7 +206,6 @@ def lexicon() -> Lexicon:
 TriggerOptions = tuple[tuple[tuple[Entry, tuple[str, ...]], ...], tuple[Entry, ...]]
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _trigger_options(word: str) -> TriggerOptions | None:
     """(lexicon entries with their preceding phrase, compound entries) of a word form; None for
     the great majority of words, which can be no trigger."""
@@ -191,6 +217,9 @@ def _trigger_options(word: str) -> TriggerOptions | None:
     if not indexed and not compound:
         return None
     return indexed, compound
+
+
+_TRIGGER_OPTIONS = _FormCache(_trigger_options)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -237,6 +266,14 @@ def _clause_breakers() -> frozenset[str]:
     """Every word that can close a clause in clause_ids (a cheap gate for the whole sentence)."""
     r = clause_rules()
     return r.hard | r.converbs | r.finite
+
+
+@functools.cache
+def _case_after_words() -> frozenset[str]:
+    """Every word after a name that `_case` reads (hyphen, genitive, transparent, postposition)."""
+    cues = actor_cues()
+    return (frozenset({"-"}) | cues.genitive_tokens | cues.transparent
+            | frozenset(cues.postpositions))
 
 
 @functools.cache
@@ -297,7 +334,6 @@ class AttributeCues:
     sector_keywords: tuple[tuple[Cue, str], ...]
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _sector_word(word: str) -> str:
     """The sector the first matching keyword list gives `word`, or ""."""
     for cue, name in attribute_cues().sector_keywords:
@@ -309,7 +345,6 @@ def _sector_word(word: str) -> str:
 _CALL_OFF, _NEGATION = 1, 2
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _negation_class(word: str) -> int:
     """_CALL_OFF, _NEGATION or 0 for a word after a trigger (see `negated`)."""
     cues = attribute_cues()
@@ -324,9 +359,13 @@ def _negation_class(word: str) -> int:
     return 0
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _spec_after(word: str) -> bool:
     return attribute_cues().spec_after.hit(word)
+
+
+_SECTOR_WORD = _FormCache(_sector_word)
+_NEGATION_CLASS = _FormCache(_negation_class)
+_SPEC_AFTER = _FormCache(_spec_after)
 
 
 @functools.cache
@@ -387,6 +426,7 @@ class Cand:
 
 
 _TOK = operator.attrgetter("tok")
+_START = operator.attrgetter("start")
 
 
 @dataclass
@@ -471,7 +511,7 @@ def _context(analysis: Analysis) -> DocContext:
     by_sentence: dict[int, list[Span]] = {}
     countries: list[Span] = []
     bases: dict[str, set[str]] = {}
-    for m in sorted(analysis.mentions, key=lambda s: s.start):
+    for m in sorted(analysis.mentions, key=_START):
         if m.cstart < 0:
             continue
         si = m.sentence_index if m.sentence_index >= 0 else analysis.sentence_at(m.cstart)
@@ -553,12 +593,10 @@ def find_triggers(
 
     `infos`: `_trigger_options` of every word, when the caller has them already."""
     if infos is None:
-        infos = list(map(_trigger_options, words))
+        infos = list(map(_TRIGGER_OPTIONS.__getitem__, words))
     found: list[Trigger] = []
-    for i, info in enumerate(infos):
-        if info is None or blocked[i]:
-            continue
-        indexed, compound = info
+    for i in [i for i, info in enumerate(infos) if info is not None and not blocked[i]]:
+        indexed, compound = infos[i]  # type: ignore[misc]
         options: list[tuple[Entry, int]] = []
         for entry, head in indexed:
             k = len(head)
@@ -569,24 +607,24 @@ def find_triggers(
             options = [(e, i) for e in compound]
         cl = clauses[i]
         for entry, first in options:
-            if entry.after and not _window_hit(entry.after, words, clauses, i + 1,
+            if entry.after is not None and not _window_hit(entry.after, words, clauses, i + 1,
                                                i + 1 + entry.after_within, cl):
                 continue
-            if entry.before and not _window_hit(entry.before, words, clauses,
+            if entry.before is not None and not _window_hit(entry.before, words, clauses,
                                                 first - entry.before_within, first, cl):
                 continue
-            if entry.near and not (
+            if entry.near is not None and not (
                 _window_hit(entry.near, words, clauses, first - entry.near_within, first, cl)
                 or _window_hit(entry.near, words, clauses, i + 1, i + 1 + entry.near_within, cl)
             ):
                 continue
-            if entry.block_after and _window_hit(entry.block_after, words, clauses, i + 1, i + 3,
-                                                 cl):
+            if entry.block_after is not None and _window_hit(
+                    entry.block_after, words, clauses, i + 1, i + 3, cl):
                 continue
-            if entry.block_before and _window_hit(entry.block_before, words, clauses, first - 2,
-                                                  first, cl):
+            if entry.block_before is not None and _window_hit(
+                    entry.block_before, words, clauses, first - 2, first, cl):
                 continue
-            if entry.block_clause and _window_hit(entry.block_clause, words, clauses, 0,
+            if entry.block_clause is not None and _window_hit(entry.block_clause, words, clauses, 0,
                                                   len(words), cl):
                 continue
             if entry.event_type in _NAMED_BY_AGREEMENT and _window_hit(
@@ -632,7 +670,8 @@ def merge_triggers(
 
 
 def _is_anaphoric(
-    t: Trigger, words: list[str], cands: list[Cand], recent: frozenset[str] = frozenset()
+    t: Trigger, words: list[str], cands: list[Cand],
+    recent: Callable[[], frozenset[str]] = frozenset, covered: set[int] | None = None,
 ) -> bool:
     """"এই যুদ্ধ", "এই সমঝোতা স্মারক সাক্ষরিত", sentence-initial "বৈঠকে,": a back-reference.
 
@@ -644,7 +683,7 @@ def _is_anaphoric(
         return True
     nxt = words[t.last + 1] if t.last + 1 < len(words) else ""
     if nxt in clause_rules().back_reference_after and words[t.last].endswith("র") \
-            and t.entry.event_type in recent:
+            and t.entry.event_type in recent():
         # "যুদ্ধের পর", "মীমাংসার পর" after that war / dispute was told: a time frame; a visit
         # first named as "X-এর ঢাকা সফরের সময়" is a new event
         return True
@@ -653,13 +692,28 @@ def _is_anaphoric(
         w = words[j]
         if w in cues.anaphors:
             nxt = words[j + 1] if j + 1 < len(words) else ""
-            if nxt in ("দুই", "উভয়", _norm("উভয়")):
+            if nxt in _BOTH:
                 return False
             return True
         genitive = w.endswith("র") and w not in bare
-        if genitive or w in (",", "।") or any(c.tok <= j <= c.end for c in cands):
+        if genitive or w in (",", "।"):
+            return False
+        if covered is None:
+            covered = _covered(cands)
+        if j in covered:
             return False
     return False
+
+
+def _covered(cands: list[Cand]) -> set[int]:
+    """The token indices inside any candidate."""
+    out: set[int] = set()
+    for c in cands:
+        out.update(range(c.tok, c.end + 1))
+    return out
+
+
+_BOTH = ("দুই", "উভয়", _norm("উভয়"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -717,7 +771,9 @@ def _case(ctx: DocContext, m: Span, a: int, b: int, words: list[str], code: str)
         case = "ACC" if text.endswith("কে") else "GEN" if text.endswith(("ের", "র")) else "NOM"
 
     j = b + 1
-    if j < len(words) and words[j] == "-":
+    if j >= len(words) or words[j] not in _case_after_words():
+        return case  # nothing after the name changes its case (the common case)
+    if words[j] == "-":
         j += 1
     if j < len(words) and words[j] in cues.genitive_tokens:
         case, j = "GEN", j + 1
@@ -817,7 +873,7 @@ def _drop_affiliations(cands: list[Cand]) -> list[Cand]:
     """"তাজিকিস্তানের রাষ্ট্রপতি ইমোমালি রাহমোন": the PERSON is the actor, not the country."""
     people: dict[str, list[int]] = {}
     for c in cands:
-        if c.kind in ("PERSON", "ORG") and not c.key.startswith("@"):
+        if c.kind != "COUNTRY" and not c.key.startswith("@"):  # kinds: COUNTRY PERSON ORG
             people.setdefault(c.key, []).append(c.tok)
     if not people:
         return cands
@@ -831,10 +887,18 @@ def _drop_affiliations(cands: list[Cand]) -> list[Cand]:
     return out
 
 
-def _select(cands: list[Cand], ctx: DocContext, trig: int) -> list[Cand]:
+def _select(
+    cands: list[Cand], ctx: DocContext, trig: int, dropped: list[Cand] | None = None
+) -> list[Cand]:
     """One candidate per state (a named person over an org over the country), article states
-    only when the clause also names others (§7 three-party rule)."""
-    cands = [c for c in _drop_affiliations(cands) if c.case != "EXCLUDE"]
+    only when the clause also names others (§7 three-party rule).
+
+    `dropped`: `_drop_affiliations(cands)` when the caller has it already."""
+    if not cands:
+        return []
+    if dropped is None:
+        dropped = _drop_affiliations(cands)
+    cands = [c for c in dropped if c.case != "EXCLUDE"]
     best: dict[str, Cand] = {}
     for c in cands:
         cur = best.get(c.key)
@@ -842,7 +906,7 @@ def _select(cands: list[Cand], ctx: DocContext, trig: int) -> list[Cand]:
             _KIND_RANK[cur.kind], abs(cur.tok - trig)
         ):
             best[c.key] = c
-    chosen = sorted(best.values(), key=lambda c: c.tok)
+    chosen = sorted(best.values(), key=_TOK)
     if ctx.pair:
         # an unaffiliated person (a cleric one meets) is no "other state"; an unaffiliated body
         # (a court, a council) is only a setting
@@ -1065,7 +1129,7 @@ def negated(
     call_off = etype in attribute_cues().neg_call_off_types
     end = min(_clause_end(clauses, t.last), stop - 1)
     for j in range(t.last + 1, end + 1):
-        kind = _negation_class(words[j])
+        kind = _NEGATION_CLASS[words[j]]
         if kind == _NEGATION or (kind == _CALL_OFF and call_off):
             return True
     return False
@@ -1079,7 +1143,7 @@ def speculated(t: Trigger, words: list[str], clauses: list[int], stop: int = 10*
     end = min(_clause_end(clauses, t.last), stop - 1)
     for j in range(t.last + 1, end + 1):
         w = words[j]
-        if _spec_after(w):
+        if _SPEC_AFTER[w]:
             return True
         for p in phrases.get(w, ()):
             if tuple(words[j:j + len(p)]) == p:
@@ -1104,11 +1168,11 @@ def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
     # ট্রানজিট ... চুক্তি" ECONOMY); else the first one after the trigger. The trigger's own
     # word ("বিনিয়োগে") names the event, not its sector.
     for j in range(lo, min(t.first, hi + 1)):
-        name = _sector_word(words[j])
+        name = _SECTOR_WORD[words[j]]
         if name:
             return name
     for j in range(max(lo, t.last + 1), hi + 1):
-        name = _sector_word(words[j])
+        name = _SECTOR_WORD[words[j]]
         if name:
             return name
     return attribute_cues().sector_default.get(etype, "OTHER")
@@ -1123,9 +1187,11 @@ _PRONOUNS = frozenset({_norm("তিনি"), _norm("তাঁরা"), _norm("�
 
 
 def _starts_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(tuple(words[: len(p)]) == p for p in phrases)
+    first = words[0] if words else None
+    return any(p[0] == first and tuple(words[: len(p)]) == p if p else True for p in phrases)
 
 
+@functools.lru_cache(maxsize=1024)
 def _confidence(base: float, explicit: int, from_sentence: bool, filled: bool) -> float:
     c = base + (0.1 if explicit >= 2 else 0.0) - (0.1 if from_sentence else 0.0)
     c -= 0.15 if filled else 0.0
@@ -1159,7 +1225,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
         if last_person is not None:
             cands = _pronoun_cands(words, cands, last_person)
         vals = _sentence_values(placed)
-        infos = list(map(_trigger_options, words))
+        infos = list(map(_TRIGGER_OPTIONS.__getitem__, words))
         if infos.count(None) == len(infos):
             triggers: list[Trigger] = []  # no word of the sentence can be a trigger
         else:
@@ -1184,17 +1250,22 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 and (_starts_with(words, rules.continuation) or _pronoun_subject(words)):
             inherit = last_time
         sentence_events: list[Event] = []
+        covered = _covered(cands)
         for ti, t in enumerate(triggers):
             stop = next((o.first for o in triggers[ti + 1:] if o.first > t.last), 10**9)
-            recent = frozenset(e.event_type for e in events[-4:] + sentence_events
-                               if e.sentence_index >= sent.index - 3)
-            if _is_anaphoric(t, words, cands, recent):
+
+            def recent() -> frozenset[str]:  # the event types told lately (needed rarely)
+                return frozenset(e.event_type for e in events[-4:] + sentence_events  # noqa: B023
+                                 if e.sentence_index >= sent.index - 3)  # noqa: B023
+
+            if _is_anaphoric(t, words, cands, recent, covered):
                 continue
             etype = t.entry.event_type
             trig = t.last
             cl = clauses[trig]
             raw = [c for c in cands if clauses[c.tok] == cl]
-            local = _select(raw, ctx, trig)
+            dropped = _drop_affiliations(raw)
+            local = _select(raw, ctx, trig, dropped)
             from_sentence = False
             prev = sentence_events[-1] if sentence_events else None
             pair = ctx.pair_keys
@@ -1206,14 +1277,14 @@ def extract_events(analysis: Analysis) -> list[Event]:
             if not local:
                 # a clause without actors takes them from the clauses before it
                 raw = [c for c in cands if clauses[c.tok] < cl]
-                local = _select(raw, ctx, trig)
+                dropped = _drop_affiliations(raw)
+                local = _select(raw, ctx, trig, dropped)
                 from_sentence = bool(local)
             explicit = len({c.key for c in local if not c.implicit})
             if t.entry.min_actors and len({c.key for c in local}) < t.entry.min_actors:
                 continue
             tpos = sent.tokens[trig].cstart
-            a1, a2, filled = assign_roles(etype, trig, words, local, ctx, tpos,
-                                          _drop_affiliations(raw))
+            a1, a2, filled = assign_roles(etype, trig, words, local, ctx, tpos, dropped)
             if a1 is None and a2 is None:
                 if prev is not None and "Actor1" in prev.args:
                     a1, a2 = prev.args.get("Actor1"), prev.args.get("Actor2")
