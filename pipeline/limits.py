@@ -19,6 +19,8 @@ Limits of the SIGALRM approach (why the between-stage check stays):
   returns to Python;
 * ITIMER_REAL is one per process: if the caller already has a timer running,
   the budget leaves it alone and falls back to the between-stage check;
+* an exception raised inside a __del__ or under a catch-all `except` is lost, so the
+  alarm repeats every REPEAT seconds until the body has ended;
 * an exception raised at an arbitrary point can leave half-built state behind in
   the stage that was interrupted. The stages keep per-document state in locals,
   and the document is then recorded as failed, so nothing of it reaches a table.
@@ -37,6 +39,7 @@ from types import FrameType
 from .readers import InputError
 
 _PACKAGE = Path(__file__).resolve().parent
+REPEAT = 0.25  # seconds between alarms once the budget is spent (see time_budget)
 
 
 class StageTimeout(InputError):
@@ -70,6 +73,8 @@ def time_budget(seconds: float) -> Iterator[bool]:
     def on_alarm(_signum: int, frame: FrameType | None) -> None:
         if not armed:  # a late signal after the body finished: nothing to stop
             return
+        if frame is not None and frame.f_code.co_name == "__del__":
+            return  # it would be dropped with a warning; the next alarm comes soon
         where = _where(frame)
         raise StageTimeout(
             f"time budget exceeded: {time.monotonic() - started:.1f}s (limit {seconds:g}s)"
@@ -77,7 +82,10 @@ def time_budget(seconds: float) -> Iterator[bool]:
         )
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # the timer repeats: an exception raised while the interpreter runs a __del__ or a
+    # weakref callback is printed and dropped ("Exception ignored in ..."), and a stage's
+    # own `except Exception` could swallow it too; the next alarm then stops the stage
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
         yield True
     finally:

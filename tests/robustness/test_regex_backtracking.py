@@ -2,7 +2,7 @@
 
 collect_patterns.py (run in a fresh interpreter) lists each pattern with the module and
 line that compiles it, including patterns built from resource files and compiled at run
-time. Each is then searched (search, finditer, fullmatch) in long runs of digits, spaces,
+time. Each is then searched (finditer, fullmatch) in long runs of digits, spaces,
 Bengali letters, dashes, repeated suffixes and markup openers, each run followed by nothing
 or by a character that makes the match fail at the very end (the classic trigger).
 
@@ -29,7 +29,7 @@ from pipeline.limits import StageTimeout, can_interrupt, time_budget
 
 HERE = Path(__file__).resolve().parent
 LIMIT = 3.0  # seconds per pattern and string: a stuck pattern takes minutes or forever
-RUN = 3000  # characters in each adversarial string (a quadratic pattern takes < 1 s)
+RUN = 2000  # characters in each adversarial string (a quadratic pattern takes < 1 s)
 
 ATOMS = [
     "১", "1", "১২,", "1,", " ", "  \t", "ক", "কা", "ক্ষ", "\u09cd", "\u09bc", "ের", "এর ", "-",
@@ -75,8 +75,7 @@ def test_no_pattern_backtracks_catastrophically(patterns: list[tuple[str, int, s
         compiled = re.compile(pattern, flags)
         for text in strings:
             try:
-                with time_budget(LIMIT):
-                    compiled.search(text)
+                with time_budget(LIMIT):  # finditer starts with what search() does
                     for _ in compiled.finditer(text):
                         pass
                     compiled.fullmatch(text)
