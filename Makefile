@@ -57,7 +57,7 @@ bench: $(STAMP_TEST)
 FUZZ_SCALE ?= 1
 fuzz: $(STAMP_TEST)
 	HYPOTHESIS_PROFILE=fuzz BNEVENTS_FUZZ_SCALE=$(FUZZ_SCALE) \
-		$(BIN)/python -m pytest tests/robustness -q -p no:cacheprovider; \
+		$(BIN)/python -m pytest tests/robustness -q -p no:cacheprovider --durations=0; \
 		status=$$?; $(BIN)/python tests/robustness/report.py; exit $$status
 
 lint: $(STAMP_TEST)

@@ -20,19 +20,28 @@ import pytest
 REPORT = Path(os.environ.get("BNEVENTS_FUZZ_REPORT", fz.PROJECT / "build" / "fuzz-report.json"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def fuzz_report(request: pytest.FixtureRequest) -> Iterator[None]:
-    started = time.monotonic()
-    yield
-    session = request.session
+STARTED = time.monotonic()
+
+
+def write_report(session: pytest.Session) -> None:
     report = {
         "profile": fz.PROFILE,
         "scale": fz.SCALE,
-        "elapsed_seconds": round(time.monotonic() - started, 1),
+        "elapsed_seconds": round(time.monotonic() - STARTED, 1),
         "tests_failed": session.testsfailed,
         "cases": dict(sorted(fz.COUNTS.items())),
         "outcomes": dict(sorted(fz.OUTCOMES.items())),
         "total_cases": sum(fz.COUNTS.values()),
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp = REPORT.with_name(REPORT.name + ".tmp")
+    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(REPORT)
+
+
+@pytest.fixture(autouse=True)
+def fuzz_report(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Rewrite the report after every test, so that a campaign cut short still tells
+    what it tried."""
+    yield
+    write_report(request.session)

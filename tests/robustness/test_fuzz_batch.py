@@ -25,7 +25,7 @@ from pipeline.runner import run_batch
 CONFIG = Config(stages="rule", doc_time_budget=20.0)
 
 
-@fz.fuzz_settings(robust=8, fuzz=600)
+@fz.fuzz_settings(robust=8, fuzz=200)
 @given(st.lists(file_bytes(), max_size=6), st.lists(jsonl_line(), max_size=6),
        st.integers(1, 4))
 def test_batch_accounts_for_every_document(files: list[bytes], lines: list[bytes],

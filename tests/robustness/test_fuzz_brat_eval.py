@@ -113,7 +113,7 @@ def check_problems(problems: list) -> None:
         str(p)
 
 
-@fz.fuzz_settings(robust=100, fuzz=20000)
+@fz.fuzz_settings(robust=100, fuzz=25000)
 @given(brat_pair())
 def test_brat_reader_and_validator(pair: tuple[str, str]) -> None:
     fz.count("brat: parse_ann + validate_document")
@@ -128,7 +128,7 @@ def test_brat_reader_and_validator(pair: tuple[str, str]) -> None:
     gold_record(doc)  # what `eval` reads from it
 
 
-@fz.fuzz_settings(robust=40, fuzz=3000)
+@fz.fuzz_settings(robust=40, fuzz=1500)
 @given(brat_pair(), st.integers(0, 4).map(lambda n: n == 0))
 def test_brat_files_with_bom_and_crlf(pair: tuple[str, str], utf16: bool) -> None:
     """The same through files: bytes as stored, BOM and CRLF kept, unreadable text reported."""
@@ -220,7 +220,7 @@ def _scores(obj: object) -> list[float]:
     return []
 
 
-@fz.fuzz_settings(robust=60, fuzz=3000)
+@fz.fuzz_settings(robust=60, fuzz=1000)
 @given(eval_case(), st.sampled_from(["csv", "jsonl"]))
 def test_scoring_never_raises(case: tuple[dict, dict[str, pd.DataFrame]], fmt: str) -> None:
     """evaluate_run() over fuzzed gold and fuzzed run tables: scores in [0, 1], or an
@@ -243,7 +243,7 @@ def test_scoring_never_raises(case: tuple[dict, dict[str, pd.DataFrame]], fmt: s
         assert 0.0 <= score <= 1.0 or math.isnan(score)
 
 
-@fz.fuzz_settings(robust=25, fuzz=800)
+@fz.fuzz_settings(robust=25, fuzz=300)
 @given(st.lists(brat_pair(), min_size=1, max_size=3), st.data())
 def test_eval_and_validate_commands_exit_cleanly(pairs: list[tuple[str, str]],
                                                  data: st.DataObject) -> None:

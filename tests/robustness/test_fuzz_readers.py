@@ -72,7 +72,7 @@ def file_name(i: int, raw: bytes) -> bytes:
     return b"doc%d%s.txt" % (i, raw)
 
 
-@fz.fuzz_settings(robust=40, fuzz=4000)
+@fz.fuzz_settings(robust=40, fuzz=2000)
 @given(st.lists(st.tuples(file_bytes(), st.sampled_from([b"", b"", b"-\xff", b"\xe0\xa6",
                                                           "-বাংলা".encode()])),
                 max_size=8))
@@ -123,7 +123,7 @@ def jsonl_line(draw: st.DrawFn) -> bytes:
     return data
 
 
-@fz.fuzz_settings(robust=40, fuzz=4000)
+@fz.fuzz_settings(robust=40, fuzz=2000)
 @given(st.lists(jsonl_line(), max_size=12), st.booleans(), st.booleans())
 def test_jsonl_reader_one_item_per_line(lines: list[bytes], newline_at_end: bool,
                                         compressed: bool) -> None:
@@ -168,7 +168,7 @@ HEADER = ('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version=
           'xml:lang="bn"><siteinfo><sitename>উইকিপিডিয়া</sitename></siteinfo>')
 
 
-@fz.fuzz_settings(robust=40, fuzz=4000)
+@fz.fuzz_settings(robust=40, fuzz=2000)
 @given(st.lists(wiki_page(), max_size=6), st.integers(0, 4), st.booleans(), st.data())
 def test_mediawiki_reader_survives_malformed_and_truncated_dumps(
     pages: list[tuple[str, bool]], damage: int, compressed: bool, data: st.DataObject

@@ -46,7 +46,7 @@ def segmented(raw: str) -> Analysis:
     return analysis
 
 
-@fz.fuzz_settings(robust=150, fuzz=35000)
+@fz.fuzz_settings(robust=150, fuzz=45000)
 @given(fz.any_text)
 def test_normaliser_offset_map(raw: str) -> None:
     fz.count("normalise")
@@ -62,7 +62,7 @@ def test_normaliser_offset_map(raw: str) -> None:
     assert not set(plain) & set(fz.ZERO_WIDTH)
 
 
-@fz.fuzz_settings(robust=100, fuzz=15000)
+@fz.fuzz_settings(robust=100, fuzz=12000)
 @given(fz.any_text)
 def test_segmenter_spans(raw: str) -> None:
     fz.count("segment")
@@ -84,7 +84,7 @@ def text_and_proposals(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]], str
                                                                             "both"]))
 
 
-@fz.fuzz_settings(robust=100, fuzz=15000)
+@fz.fuzz_settings(robust=100, fuzz=12000)
 @given(text_and_proposals())
 def test_date_amount_stage_values_well_formed(case: tuple[str, list[tuple[int, int]], str]) -> None:
     """Grammar and (random, possibly absurd) model DATE proposals in every stage setting."""
@@ -102,7 +102,7 @@ def test_date_amount_stage_values_well_formed(case: tuple[str, list[tuple[int, i
         fz.check_span(raw, span, analysis.clean)
 
 
-@fz.fuzz_settings(robust=100, fuzz=10000)
+@fz.fuzz_settings(robust=100, fuzz=8000)
 @given(fz.any_text)
 def test_entity_rules_spans(raw: str) -> None:
     fz.count("entities.EntityRules.find")
@@ -112,7 +112,7 @@ def test_entity_rules_spans(raw: str) -> None:
         fz.check_span(raw, span, analysis.clean)
 
 
-@fz.fuzz_settings(robust=100, fuzz=10000)
+@fz.fuzz_settings(robust=100, fuzz=6000)
 @given(fz.any_text)
 def test_rule_pipeline_and_events(raw: str) -> None:
     """The rule pipeline end to end (entities, dates, merge, events, tables)."""
@@ -131,7 +131,7 @@ def test_rule_pipeline_and_events(raw: str) -> None:
         frame(name, rows)
 
 
-@fz.fuzz_settings(robust=40, fuzz=4000)
+@fz.fuzz_settings(robust=40, fuzz=2000)
 @given(fz.any_text)
 def test_full_pipeline_process(raw: str) -> None:
     """Pipeline().process() with the NER model: ok, or an error with a reason; never a bug."""
@@ -147,7 +147,7 @@ def test_full_pipeline_process(raw: str) -> None:
         frame(name, part)
 
 
-@fz.fuzz_settings(robust=30, fuzz=2000)
+@fz.fuzz_settings(robust=30, fuzz=1000)
 @given(fz.any_text, st.one_of(st.none(), st.text(max_size=30)))
 def test_extract_api(raw: str, title: str | None) -> None:
     fz.count("extract()")

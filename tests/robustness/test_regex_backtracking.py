@@ -96,7 +96,7 @@ def adversarial_string(draw: st.DrawFn) -> str:
 
 
 @pytest.mark.skipif(not can_interrupt(), reason="needs SIGALRM in the main thread")
-@fz.fuzz_settings(robust=5, fuzz=1500)
+@fz.fuzz_settings(robust=5, fuzz=500)
 @given(data=st.data())
 def test_random_repetitions_do_not_stall_any_pattern(
     patterns: list[tuple[str, int, str]], data: st.DataObject
