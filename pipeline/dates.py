@@ -330,6 +330,12 @@ class DateValue:
     hi: tuple[int | None, int | None, int | None]  # last point
 
     def attrs(self) -> dict[str, Any]:
+        return dict(self._attrs)
+
+    @functools.cached_property
+    def _attrs(self) -> dict[str, Any]:
+        # built once per value (the constructors below are cached); never handed out
+        # itself: attrs() copies it and span.attrs.update() copies from it
         return {
             "value": self.value,
             "start_date": self.start.isoformat(),
@@ -1252,9 +1258,12 @@ def find_values(
     clean = analysis.clean
     for sent in analysis.sentences:
         text = clean[sent.cstart: sent.cend]
-        lo = bisect.bisect_left(prop_starts, sent.cstart)
-        hi = bisect.bisect_left(prop_starts, sent.cend)
-        sent_props = props[lo:hi]
+        if props:
+            lo = bisect.bisect_left(prop_starts, sent.cstart)
+            hi = bisect.bisect_left(prop_starts, sent.cend)
+            sent_props = props[lo:hi]
+        else:
+            sent_props = props
         if not sent_props and not _sentence_may_hold_value(text):
             continue
         words = _words(text, sent.cstart)
@@ -1287,7 +1296,7 @@ def _scan(analysis: Analysis, sc: _Scanner, sentence_index: int,
         if m is not None:
             v = m.value
             span = _make(analysis, "DATE", words, i, m.end, f"TIMEX3:{v.value}", "rule",
-                         sentence_index, v.attrs())
+                         sentence_index, v._attrs)
             found.append((i, m.end, v, span))
             if out is not None:
                 out.append(span)
@@ -1348,7 +1357,7 @@ def _accept_proposals(analysis: Analysis, sentence_index: int, words: _Words,
             continue
         v = m.value
         out.append(_make(analysis, "DATE", words, i, m.end, f"TIMEX3:{v.value}", "model",
-                         sentence_index, v.attrs()))
+                         sentence_index, v._attrs))
 
 
 # ---------------------------------------------------------------------------
