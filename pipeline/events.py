@@ -366,6 +366,7 @@ def _spec_after(word: str) -> bool:
 _SECTOR_WORD = _FormCache(_sector_word)
 _NEGATION_CLASS = _FormCache(_negation_class)
 _SPEC_AFTER = _FormCache(_spec_after)
+_SPEC_BEFORE = _FormCache(lambda w: attribute_cues().spec_before.hit(w))
 
 
 @functools.cache
@@ -427,6 +428,10 @@ class Cand:
 
 _TOK = operator.attrgetter("tok")
 _START = operator.attrgetter("start")
+_CSTART = operator.attrgetter("cstart")
+_CEND = operator.attrgetter("cend")
+_TEXT = operator.attrgetter("text")
+_FIRST = operator.attrgetter("first")
 
 
 @dataclass
@@ -543,13 +548,12 @@ def clause_ids(words: list[str]) -> list[int]:
     n = len(words)
     # the tokens after which a new clause starts, then the ids as runs between them (the only
     # per-token work is one set lookup)
-    cuts = []
-    for i, w in enumerate(words):
-        if w in breakers and (
-            w in rules.hard or w in rules.converbs
-            or (i + 1 < n and words[i + 1] in rules.conjunctions)  # a finite verb + conjunction
-        ):
-            cuts.append(i)
+    hard, converbs, conj = rules.hard, rules.converbs, rules.conjunctions
+    cuts = [
+        i for i in [i for i, w in enumerate(words) if w in breakers]
+        if words[i] in hard or words[i] in converbs
+        or (i + 1 < n and words[i + 1] in conj)  # a finite verb + conjunction
+    ]
     if not cuts:
         return [0] * n
     ids: list[int] = []
@@ -634,13 +638,15 @@ def find_triggers(
                 # name or subject are not triggers (§7)
                 continue
             found.append(Trigger(entry, first, i))
+    if len(found) < 2:
+        return found
     # one trigger per (token, type): keep the best-ranked entry
     best: dict[tuple[int, str], Trigger] = {}
     for t in found:
         key = (t.last, t.entry.event_type)
         if key not in best or t.entry.rank > best[key].entry.rank:
             best[key] = t
-    return sorted(best.values(), key=lambda t: t.first)
+    return sorted(best.values(), key=_FIRST)
 
 
 def merge_triggers(
@@ -651,6 +657,8 @@ def merge_triggers(
 ) -> list[Trigger]:
     """Triggers of one type in one clause name one event ("চুক্তিতে স্বাক্ষর করেন", "যুদ্ধে ...
     দখল করে নেয়", "দূতাবাস এবং ... কনস্যুলেট রয়েছে"): keep the best-ranked, else the first."""
+    if len(triggers) < 2:
+        return list(triggers)
     out: list[Trigger] = []
     for t in triggers:
         twin = next(
@@ -671,7 +679,7 @@ def merge_triggers(
 
 def _is_anaphoric(
     t: Trigger, words: list[str], cands: list[Cand],
-    recent: Callable[[], frozenset[str]] = frozenset, covered: set[int] | None = None,
+    recent: Callable[[], frozenset[str]] = frozenset,
 ) -> bool:
     """"এই যুদ্ধ", "এই সমঝোতা স্মারক সাক্ষরিত", sentence-initial "বৈঠকে,": a back-reference.
 
@@ -698,19 +706,10 @@ def _is_anaphoric(
         genitive = w.endswith("র") and w not in bare
         if genitive or w in (",", "।"):
             return False
-        if covered is None:
-            covered = _covered(cands)
-        if j in covered:
-            return False
+        for c in cands:
+            if c.tok <= j <= c.end:
+                return False
     return False
-
-
-def _covered(cands: list[Cand]) -> set[int]:
-    """The token indices inside any candidate."""
-    out: set[int] = set()
-    for c in cands:
-        out.update(range(c.tok, c.end + 1))
-    return out
 
 
 _BOTH = ("দুই", "উভয়", _norm("উভয়"))
@@ -798,13 +797,14 @@ def _placed(ctx: DocContext, sent: Sentence) -> list[Placed]:
     if not ms:
         return []
     toks = sent.tokens
-    starts = [t.cstart for t in toks]
-    ends = [t.cend for t in toks]
+    starts = list(map(_CSTART, toks))
+    ends = list(map(_CEND, toks))
     last = len(toks) - 1
+    right, left = bisect.bisect_right, bisect.bisect_left
     out = []
     for m in ms:
-        a = bisect.bisect_right(starts, m.cstart) - 1
-        b = bisect.bisect_left(ends, m.cend)
+        a = right(starts, m.cstart) - 1
+        b = left(ends, m.cend)
         out.append((m, a if a > 0 else 0, b if b < last else last))
     return out
 
@@ -824,7 +824,8 @@ def sentence_cands(
             # an unaffiliated "তাজিকিস্তান সরকার" / "X-এর মন্ত্রণালয়": the country word it starts with
             key = ctx.form_country.get(words[a], key)
         out.append(Cand(a, b, key, label, _case(ctx, m, a, b, words, code), m))
-    if _implicit_words().isdisjoint(words):
+    gate = _implicit_words()
+    if gate.isdisjoint(words):
         # no "দুই দেশ" / "দেশটির" word: the common case, no scan needed
         out.sort(key=_TOK)
         return out
@@ -832,9 +833,10 @@ def sentence_cands(
     occupied: set[int] = set()
     for _, a, b in placed:
         occupied.update(range(a, b + 1))
-    for i, w in enumerate(words):
+    for i in [i for i, w in enumerate(words) if w in gate]:
         if i in occupied:
             continue
+        w = words[i]
         head = cues.pair_phrases.get(w)
         if head is not None and len(ctx.pair) == 2:
             k = len(head)
@@ -1056,6 +1058,8 @@ def _sentence_values(placed: list[Placed]) -> dict[str, list[Located]]:
 def _pick_time(
     dates: list[Located], clauses: list[int], trig: int, words: list[str]
 ) -> Span | None:
+    if not dates:
+        return None
     cl = clauses[trig]
     same = [d for d in dates if clauses[d.tok] == cl]
     before = [d for d in same if d.tok < trig]
@@ -1078,7 +1082,7 @@ def _pick_time(
 
 def _pick_place(locs: list[Located], clauses: list[int], trig: int, etype: str,
                 words: list[str]) -> Span | None:
-    if etype in NO_PLACE_TYPES:
+    if etype in NO_PLACE_TYPES or not locs:
         return None
     cl = clauses[trig]
     ok = []
@@ -1115,11 +1119,8 @@ def _pick_value(
 
 
 def _clause_end(clauses: list[int], i: int) -> int:
-    cl = clauses[i]
-    j = i
-    while j + 1 < len(clauses) and clauses[j + 1] == cl:
-        j += 1
-    return j
+    """The last token of token i's clause (clause ids never decrease: a bisect finds it)."""
+    return bisect.bisect_right(clauses, clauses[i]) - 1
 
 
 def negated(
@@ -1138,7 +1139,6 @@ def negated(
 def speculated(t: Trigger, words: list[str], clauses: list[int], stop: int = 10**9) -> bool:
     """A plan / intention cue between the trigger and its clause end (or the next trigger):
     "বৈঠকে ... যুদ্ধবিমান তৈরির পরিকল্পনা ঘোষণা করেন" speculates the aircraft, not the meeting."""
-    cues = attribute_cues()
     phrases = _spec_phrases_by_first()
     end = min(_clause_end(clauses, t.last), stop - 1)
     for j in range(t.last + 1, end + 1):
@@ -1149,10 +1149,10 @@ def speculated(t: Trigger, words: list[str], clauses: list[int], stop: int = 10*
             if tuple(words[j:j + len(p)]) == p:
                 return True
     cl = clauses[t.first]
-    return any(
-        clauses[j] == cl and cues.spec_before.hit(words[j])
-        for j in range(max(0, t.first - 2), t.first)
-    )
+    for j in range(max(0, t.first - 2), t.first):
+        if clauses[j] == cl and _SPEC_BEFORE[words[j]]:
+            return True
+    return False
 
 
 def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
@@ -1160,10 +1160,8 @@ def sector(etype: str, t: Trigger, words: list[str], clauses: list[int]) -> str:
         return ""
     cl = clauses[t.last]
     # clause ids never decrease along the sentence: the clause is one token range
-    lo = t.last
-    while lo > 0 and clauses[lo - 1] == cl:
-        lo -= 1
-    hi = _clause_end(clauses, t.last)
+    lo = bisect.bisect_left(clauses, cl)
+    hi = bisect.bisect_right(clauses, cl) - 1
     # the first sector of the description wins ("বিদ্যুৎ বাণিজ্য চুক্তি" is ENERGY, "বাণিজ্য,
     # ট্রানজিট ... চুক্তি" ECONOMY); else the first one after the trigger. The trigger's own
     # word ("বিনিয়োগে") names the event, not its sector.
@@ -1209,13 +1207,12 @@ def extract_events(analysis: Analysis) -> list[Event]:
         return []
     ctx = _context(analysis)
     rules = clause_rules()
-    types = _EVENT_TYPES
     events: list[Event] = []
     last_time: Span | None = None  # the previous sentence's event time (for anaphoric continuation)
     last_person: Span | None = None  # the previous sentence's acting person ("তিনি")
     last_section = -1
     for sent in analysis.sentences:
-        words = [t.text for t in sent.tokens]
+        words = list(map(_TEXT, sent.tokens))
         if not words:
             continue
         if sent.section != last_section:
@@ -1233,12 +1230,14 @@ def extract_events(analysis: Analysis) -> list[Event]:
             # tokens inside a value or a named actor are no trigger
             blocked = [False] * len(words)
             for m, a, b in placed:
-                if m.label in _BLOCKING:
-                    for j in range(a, b + 1):
-                        blocked[j] = True
-            actor_toks = frozenset(c.tok for c in cands if not c.implicit and c.kind == "COUNTRY")
-            triggers = merge_triggers(find_triggers(words, clauses, blocked, infos), clauses,
-                                      actor_toks=actor_toks)
+                if m.label in _BLOCKING and b >= a:
+                    blocked[a:b + 1] = [True] * (b + 1 - a)
+            found = find_triggers(words, clauses, blocked, infos)
+            actor_toks: frozenset[int] = frozenset()
+            if any(t.entry.event_type in _SPLIT_ON_ACTOR for t in found):
+                actor_toks = frozenset(c.tok for c in cands
+                                       if not c.implicit and c.kind == "COUNTRY")
+            triggers = merge_triggers(found, clauses, actor_toks=actor_toks)
         people = [c.span for c in cands if c.kind == "PERSON" and c.case == "NOM"]
         if not triggers:
             if vals["DATE"]:
@@ -1250,7 +1249,6 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 and (_starts_with(words, rules.continuation) or _pronoun_subject(words)):
             inherit = last_time
         sentence_events: list[Event] = []
-        covered = _covered(cands)
         for ti, t in enumerate(triggers):
             stop = next((o.first for o in triggers[ti + 1:] if o.first > t.last), 10**9)
 
@@ -1258,7 +1256,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 return frozenset(e.event_type for e in events[-4:] + sentence_events  # noqa: B023
                                  if e.sentence_index >= sent.index - 3)  # noqa: B023
 
-            if _is_anaphoric(t, words, cands, recent, covered):
+            if _is_anaphoric(t, words, cands, recent):
                 continue
             etype = t.entry.event_type
             trig = t.last
@@ -1315,7 +1313,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
                                          confidence=t.entry.confidence)
             ev = Event(
                 event_type=etype,
-                cameo_code=str(types[etype]["cameo"]),
+                cameo_code=_cameo(etype),
                 trigger=trigger,
                 args=args,
                 negated=negated(etype, t, words, clauses, stop),
@@ -1335,6 +1333,11 @@ def extract_events(analysis: Analysis) -> list[Event]:
             last_time = times[-1]
     ctx.events = events
     return events
+
+
+@functools.cache
+def _cameo(etype: str) -> str:
+    return str(_EVENT_TYPES[etype]["cameo"])
 
 
 def _pronoun_cands(words: list[str], cands: list[Cand], person: Span) -> list[Cand]:
