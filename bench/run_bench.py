@@ -356,7 +356,8 @@ def run_bench(n_docs: int, seed: int, dask_check: bool) -> dict[str, Any]:
         "scaling": [{"documents": r["documents"], "elapsed": r["elapsed"],
                      "documents_per_s": r["documents_per_s"],
                      "sentences_per_s": r["sentences_per_s"], "peak_rss_mb": r["peak_rss_mb"],
-                     "peak_pss_mb": r["peak_pss_mb"]} for r in scaling],
+                     "peak_pss_mb": r["peak_pss_mb"], "cpu_per_wall": r["cpu_per_wall"],
+                     "other_cpus": r["other_cpus"]} for r in scaling],
         "ratios": ratios(rows, scaling),
         "dask_check": dask,
         "bench_seconds": time.perf_counter() - started,
@@ -406,24 +407,28 @@ def print_report(res: dict[str, Any]) -> None:
     rows = res["rows"]
     order = ["a_tokenizer", "b_dateparser", "d_inprocess_sample", "c_rule_1w", "d_full_1w",
              "d_full_2w"]
-    head = f"{'configuration':<58} {'docs':>6} {'elapsed s':>9} {'docs/s':>7} {'sent/s':>8} " \
-           f"{'tokens/s':>9} {'RSS MB':>7} {'PSS MB':>7} {'cpu/wall':>8} {'others':>6}"
+    head = (f"{'configuration':<58} {'docs':>6} {'elapsed s':>9} {'docs/s':>7} {'sent/s':>8} "
+            f"{'tokens/s':>9} {'RSS MB':>7} {'PSS MB':>7} {'cpu/wall':>8} {'others':>6} "
+            f"{'sent/CPU-s':>10}")
     print("\n" + head + "\n" + "-" * len(head))
     for key in order:
         r = rows[key]
         print(f"{r['label']:<58} {r['documents']:>6} {r['elapsed']:>9.1f} "
               f"{_f(r['documents_per_s'], ',.1f'):>7} {_f(r['sentences_per_s']):>8} "
               f"{_f(r['tokens_per_s']):>9} {r['peak_rss_mb']:>7.0f} {r['peak_pss_mb']:>7.0f} "
-              f"{_f(r['cpu_per_wall'], '.2f'):>8} {_f(r['other_cpus'], '.2f'):>6}")
+              f"{_f(r['cpu_per_wall'], '.2f'):>8} {_f(r['other_cpus'], '.2f'):>6} "
+              f"{_f(_per_cpu(r)):>10}")
     print("(a) and (b) rates count the sentences/tokens the pipeline segments in the same texts;")
     print("(b) is measured on a fixed subsample (dateparser is slow), rates extrapolate.")
     print("cpu/wall: CPU seconds of the step's process tree per second of its life (incl. "
           "start-up);\nothers: CPUs kept busy meanwhile by processes outside the bench.")
     print("\nscaling: full pipeline (model), 2 workers, run_batch writing CSV")
-    print(f"{'docs':>7} {'elapsed s':>9} {'docs/s':>7} {'sent/s':>8} {'RSS MB':>7} {'PSS MB':>7}")
+    print(f"{'docs':>7} {'elapsed s':>9} {'docs/s':>7} {'sent/s':>8} {'RSS MB':>7} {'PSS MB':>7} "
+          f"{'cpu/wall':>8} {'others':>6}")
     for s in res["scaling"]:
         print(f"{s['documents']:>7} {s['elapsed']:>9.1f} {s['documents_per_s']:>7.1f} "
-              f"{s['sentences_per_s']:>8.0f} {s['peak_rss_mb']:>7.0f} {s['peak_pss_mb']:>7.0f}")
+              f"{s['sentences_per_s']:>8.0f} {s['peak_rss_mb']:>7.0f} {s['peak_pss_mb']:>7.0f} "
+              f"{_f(s.get('cpu_per_wall'), '.2f'):>8} {_f(s.get('other_cpus'), '.2f'):>6}")
     ra = res["ratios"]
     print("\nratios (documents/s over the same texts)")
     print(f"  (c)/(a) rule-only vs tokenizer:            {_f(ra['rule_vs_tokenizer'], '.3f')}")
@@ -449,6 +454,13 @@ def print_report(res: dict[str, Any]) -> None:
     if failed:
         print(f"\nnote: {failed} document(s) failed across the runs (see latest.json failures)")
     print(f"\nbench time: {res['bench_seconds'] / 60:.1f} min")
+
+
+def _per_cpu(row: dict[str, Any]) -> float | None:
+    """Sentences per CPU second of the whole process tree (start-up included): a rate that
+    other load on the machine hardly changes; for 2 workers it shows the cost of parallelism."""
+    cpu, sents = row.get("cpu_seconds"), row.get("sentences")
+    return sents / cpu if cpu and sents else None
 
 
 def target_checks(res: dict[str, Any]) -> Iterator[tuple[str, bool | None]]:
@@ -678,10 +690,15 @@ def main() -> None:
     ap.add_argument("--profile", type=int, metavar="DOCS", default=None,
                     help="profile the full pipeline per stage on DOCS generated docs, then exit")
     ap.add_argument("--top", type=int, default=8, help="hot spots per stage in the profile")
+    ap.add_argument("--report", type=Path, metavar="JSON",
+                    help="print the report of a saved run (bench/results/latest.json) and exit")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child_main(args.child)
+        return
+    if args.report:
+        print_report(json.loads(args.report.read_text(encoding="utf-8")))
         return
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     if args.profile:
