@@ -183,7 +183,24 @@ _NAME_BITS = (
     (_N_NAME, "name_stops"), (_N_ORG, "org_stops"), (_N_PLACE, "place_stops"),
     (_N_ALL, "all_stops"),
 )
+_NAME_ALL = _N_NAME | _N_ORG | _N_PLACE | _N_ALL
 _FLAG_CACHE_MAX = 500_000  # bounded like the inflection cache
+
+
+@functools.cache
+def _bit_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """word -> OR of the bits of the resource sets holding it, for the base-form sets,
+    the exact-word sets and the stop sets: one dict probe instead of one per set."""
+    res = _resources()
+    tables: list[dict[str, int]] = []
+    for bits in (_BASE_BITS, _EXACT_BITS, _NAME_BITS):
+        table: dict[str, int] = {}
+        for bit, name in bits:
+            for w in res[name]:
+                table[w] = table.get(w, 0) | bit
+        tables.append(table)
+    base_bits, exact_bits, stop_bits = tables
+    return base_bits, exact_bits, stop_bits
 
 
 @dataclass
@@ -243,6 +260,8 @@ class EntityRules:
         self.res = _resources()
         self.bases = self.gaz.inflection.bases
         self._flag_cache: dict[str, int] = {}
+        self._bit_tables = _bit_tables()
+        self._pair_cache: dict[str, bool] = {}
 
     # -- public ---------------------------------------------------------
     def find(self, analysis: Analysis) -> list[Span]:
@@ -284,7 +303,11 @@ class EntityRules:
         clean = analysis.clean
         text = clean[cstart:cend]
         cols = split_columns(text, cstart)
-        if cols is not None:  # no edge punctuation, so no hyphen: no country pair either
+        if cols is not None and "-" in text and any(
+            self._country_pair(w) for w in cols[2] if "-" in w
+        ):
+            cols = None  # a country pair to cut in two: the general path below
+        if cols is not None:
             starts, ends, words, gaps = cols
         else:
             found = split_words(text, cstart)
@@ -295,7 +318,9 @@ class EntityRules:
             words = [w for _, _, w in found]
             # gap k: from the end of word k-1 (the sentence start for k == 0) to word k
             gaps = [clean[p:a] for p, a in zip([cstart, *ends], starts, strict=False)]
-        joins = [not g.strip() for g in gaps]
+        # (every gap but the first is a non-empty run of separators, so isspace() is
+        # "not g.strip()"; the first word never follows another)
+        joins = list(map(str.isspace, gaps))
         if joins:
             joins[0] = False
         flags = list(map(self._flag_cache.get, words))
@@ -308,25 +333,21 @@ class EntityRules:
 
     def _word_flags(self, word: str) -> int:
         """The bit mask of `word` (see the _B_/_E_/_N_ constants); cached."""
-        res = self.res
-        bases = self.bases(word)
-        f = 0
-        for bit, name in _BASE_BITS:
-            if not res[name].isdisjoint(bases):
-                f |= bit
-        for bit, name in _EXACT_BITS:
-            if word in res[name]:
-                f |= bit
-        for bit, name in _NAME_BITS:
-            if self._is_name_word(word, res[name]):
-                f |= bit
+        base_bits, exact_bits, stop_bits = self._bit_tables
+        f = exact_bits.get(word, 0)
+        for b in self.bases(word):  # a base-form bit is set when any base is in the set
+            f |= base_bits.get(b, 0)
+        # _is_name_word(word, stops) for every stop set at once
+        if not any(c.isdigit() for c in word) and len(word) >= 2 \
+                and not word.endswith(_NOUN_ENDINGS):
+            f |= _NAME_ALL & ~stop_bits.get(word, 0)
         if word == _FROM:
             f |= _E_FROM
         if word == _UNTIL:
             f |= _E_UNTIL
         if word.endswith(_STRONG_ENDINGS):
             f |= _STRONG
-        ends = res["title_endings"]
+        ends = self.res["title_endings"]
         if word.endswith(ends) and word not in ends:
             f |= _TITLE_END
         if word.endswith(_GENITIVE_ENDINGS) and len(word) > 3:
@@ -344,15 +365,27 @@ class EntityRules:
         two words (an en dash always does); "সৌদি-কাতার" (demonym-country) stays one."""
         out = []
         for a, b, word in found:
+            if self._country_pair(word):
+                parts = word.split("-")
+                cut = a + len(parts[0])
+                out.extend([(a, cut, parts[0]), (cut + 1, b, parts[1])])
+                continue
+            out.append((a, b, word))
+        return out
+
+    def _country_pair(self, word: str) -> bool:
+        """The word is two country names joined by one hyphen (cached: lookups are slow)."""
+        got = self._pair_cache.get(word)
+        if got is None:
+            got = False
             if "-" in word and not word.startswith("-"):
                 parts = word.split("-")
                 entries = [self.gaz.lookup(p) for p in parts] if len(parts) == 2 else []
-                if entries and all(e is not None and e.label == COUNTRY for e in entries):
-                    cut = a + len(parts[0])
-                    out.extend([(a, cut, parts[0]), (cut + 1, b, parts[1])])
-                    continue
-            out.append((a, b, word))
-        return out
+                got = bool(entries) and all(e is not None and e.label == COUNTRY
+                                            for e in entries)
+            if len(self._pair_cache) < _FLAG_CACHE_MAX:
+                self._pair_cache[word] = got
+        return got
 
     @staticmethod
     def _ending(word: str, entry_last: str) -> str:
@@ -774,7 +807,10 @@ class EntityRules:
     def _persons_after_titles(self, sent: _Sent) -> None:
         res = self.res
         n = len(sent.words)
-        for title in sorted((m for m in sent.mentions if m.label == TITLE), key=lambda m: m.first):
+        titles = [m for m in sent.mentions if m.label == TITLE]
+        if not titles:
+            return
+        for title in sorted(titles, key=_BY_FIRST):
             if title not in sent.mentions:
                 continue  # released: it was the first word of a name
             # an inflected office ("রাষ্ট্রপতির সফরে") is not followed by a name
@@ -883,7 +919,9 @@ class EntityRules:
         last_country = ""  # code of the nearest preceding COUNTRY mention in the document
         by_name: dict[str, str] = {}
         for sent in sents:
-            for m in sorted(sent.mentions, key=lambda m: m.first):
+            if not sent.mentions:
+                continue
+            for m in sorted(sent.mentions, key=_BY_FIRST):
                 if m.label == COUNTRY and m.emitted:
                     last_country = m.code
                     continue

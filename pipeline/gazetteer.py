@@ -110,17 +110,20 @@ def split_columns(
     text: str, offset: int = 0
 ) -> tuple[list[int], list[int], list[str], list[str]] | None:
     """`split_words` as columns: starts, ends, words, and the text before each word (from
-    the previous word's end, or from the start of `text`); None when `text` holds a
-    character that may be trimmed from a word's edge (then use `split_words`).
+    the previous word's end, or from the start of `text`); None when a word begins or
+    ends with a character that split_words may trim (then use `split_words`).
 
     Without such characters every word is a whole WORD_RE match, so one `re.split` and
     running sums of the piece lengths give everything without a Python loop over the
     words (the rule stage splits every sentence: this is its hottest path).
     """
+    parts = _SEP_RE.split(text)  # word, separator, word, ..., word ("" at the edges)
     # one substring search per character (fast) rather than one set probe per character
     if "." in text or "-" in text or "_" in text or "~" in text or "`" in text or "^" in text:
-        return None
-    parts = _SEP_RE.split(text)  # word, separator, word, ..., word ("" at the edges)
+        # split_words trims these only at a word's edges
+        for w in parts[0::2]:
+            if w and (w[0] in _EDGE_PUNCT or w[-1] in _EDGE_PUNCT):
+                return None
     pos = list(itertools.accumulate(map(len, parts), initial=offset))
     if parts[0]:
         words, starts, ends, gaps = parts[0::2], pos[0::2], pos[1::2], ["", *parts[1::2]]
