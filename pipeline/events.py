@@ -516,19 +516,27 @@ def _context(analysis: Analysis) -> DocContext:
     by_sentence: dict[int, list[Span]] = {}
     countries: list[Span] = []
     bases: dict[str, set[str]] = {}
+    clean = analysis.clean
+    first: dict[str, Span] = {}
     for m in sorted(analysis.mentions, key=_START):
         if m.cstart < 0:
             continue
         si = m.sentence_index if m.sentence_index >= 0 else analysis.sentence_at(m.cstart)
         if si < 0:
             continue
-        by_sentence.setdefault(si, []).append(m)
+        group = by_sentence.get(si)
+        if group is None:
+            by_sentence[si] = [m]
+        else:
+            group.append(m)
         if m.label == "COUNTRY" and m.norm:
             countries.append(m)
-            bases.setdefault(country_of(m), set()).add(_norm(analysis.clean[m.cstart:m.cend]))
-    first: dict[str, Span] = {}
-    for m in countries:
-        first.setdefault(country_of(m), m)
+            code = country_of(m)
+            first.setdefault(code, m)
+            forms = bases.get(code)
+            if forms is None:
+                forms = bases[code] = set()
+            forms.add(_norm(clean[m.cstart:m.cend]))
     return DocContext(
         analysis, _article_pair(analysis, countries), by_sentence,
         {k: tuple(sorted(v)) for k, v in bases.items()}, first, countries,
@@ -912,9 +920,14 @@ def _select(
     if ctx.pair:
         # an unaffiliated person (a cleric one meets) is no "other state"; an unaffiliated body
         # (a court, a council) is only a setting
-        inside = [c for c in chosen
-                  if ctx.in_pair(c.key) or (c.key.startswith("@") and c.kind == "PERSON")]
-        states = {c.key for c in chosen if not c.key.startswith("@")}
+        inside = []
+        states = set()
+        for c in chosen:
+            unaffiliated = c.key.startswith("@")
+            if ctx.in_pair(c.key) or (unaffiliated and c.kind == "PERSON"):
+                inside.append(c)
+            if not unaffiliated:
+                states.add(c.key)
         if inside and len(inside) < len(chosen):
             if len(states) >= 3:
                 chosen = inside
@@ -923,10 +936,11 @@ def _select(
                 # state ("১৯৬২ সালের ভারত-চীন যুদ্ধ" in an India-US article); bodies go
                 chosen = [c for c in chosen
                           if not (c.key.startswith("@") and c.kind != "PERSON")] or inside
-    if chosen and all(c.key.startswith("@") for c in chosen):
-        # only unaffiliated bodies ("ইউরোপীয় কয়লা ও ইস্পাত সম্প্রদায় গঠিত হয়"): not the parties
-        return []
-    return chosen
+    for c in chosen:
+        if not c.key.startswith("@"):
+            return chosen
+    # none or only unaffiliated bodies ("ইউরোপীয় কয়লা ও ইস্পাত সম্প্রদায় গঠিত হয়"): not the parties
+    return []
 
 
 def _pair_now(ctx: DocContext, pos: int) -> list[Span]:
