@@ -372,3 +372,58 @@ def test_seed_power_plant_investment(seed_events) -> None:
         and r.value_unit == "MW" and float(r.value_amount) == 300 and r.speculated
         for r in rows.itertuples()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# the stage's speed-ups must not change what it finds (bench/bench_events.py measures the speed)
+# ---------------------------------------------------------------------------------------------
+
+
+def _event_fields(events: list[Event]) -> list[tuple]:
+    return [
+        (e.event_type, e.cameo_code, e.trigger.start, e.trigger.end, e.negated, e.speculated,
+         e.sector, e.confidence, tuple((r, id(s)) for r, s in e.args.items()))
+        for e in events
+    ]
+
+
+def test_extract_events_is_repeatable_and_leaves_the_analysis_alone() -> None:
+    import pickle
+
+    text = ("২০১৮ সালের ৫ মার্চ ভারতের প্রধানমন্ত্রী নরেন্দ্র মোদী বাংলাদেশ সফর করেন। "
+            "এই সফরে দুই দেশ তিনটি চুক্তি স্বাক্ষর করে এবং বাণিজ্য বাড়ানোর পরিকল্পনা ঘোষণা করে।")
+    a = analyse(text, [D("২০১৮ সালের ৫ মার্চ", "2018-03-05"), C("ভারতের", "IND"),
+                       P("নরেন্দ্র মোদী", "IND"), C("বাংলাদেশ", "BGD")], title="ভারত–বাংলাদেশ সম্পর্ক")
+    before = pickle.dumps(a)
+    first = extract_events(a)
+    second = extract_events(a)
+    assert {e.event_type for e in first} >= {"VISIT", "AGREEMENT"}
+    # the same events with the same argument objects, and the analysis as it was
+    assert _event_fields(first) == _event_fields(second)
+    assert pickle.dumps(a) == before
+
+
+def test_clause_ids_break_after_a_finite_verb_before_a_conjunction_and_after_a_converb() -> None:
+    from pipeline.events import clause_ids
+    from pipeline.normalise import normalise_text_plain
+
+    def ids(sentence: str) -> list[int]:
+        return clause_ids(normalise_text_plain(sentence).split())
+
+    # "করে এবং": the conjunction opens the second clause
+    assert ids("ভারত চুক্তি সই করে এবং চীন সফর করে ।") == [0, 0, 0, 0, 1, 1, 1, 1, 1]
+    # a conditional converb closes its clause whatever follows
+    assert ids("তিনি সফর করলে চুক্তি হবে") == [0, 0, 0, 1, 1]
+    # a finite verb without a conjunction after it closes nothing
+    assert ids("দুই দেশ চুক্তি করে নতুন সম্পর্ক গড়ে") == [0] * 7
+
+
+def test_word_form_cache_answers_like_the_function_after_it_is_emptied() -> None:
+    from pipeline.events import _FormCache, _negation_class
+    from pipeline.normalise import normalise_text_plain
+
+    cache = _FormCache(_negation_class, limit=2)
+    words = [normalise_text_plain(w) for w in ("হয়নি", "চুক্তি", "না", "হয়নি", "বাহিনী", "না")]
+    assert [cache[w] for w in words] == [_negation_class(w) for w in words]
+    assert cache[words[0]] != 0 and cache[words[1]] == 0  # "হয়নি" negates, "চুক্তি" does not
+    assert len(cache) <= 2
