@@ -268,15 +268,16 @@ def test_sigkill_while_publishing_tables_then_resume(docs: Path, tmp_path: Path)
 # -- per-document limits and stage bugs -------------------------------------------------
 @pytest.fixture(scope="module")
 def with_huge(docs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A few articles and one of 800,000 characters, under the default size cap: about a
-    hundred times the work of an article, so a budget of 2 s separates them by a wide
-    margin on a loaded machine too (the budget stops it; the test never waits it out)."""
+    """A few articles and one of 4,000,000 characters (the tests raise the size cap for
+    it): about five hundred times the work of an article, so a budget of 2 s separates
+    them by a wide margin on a loaded machine too (the budget stops it; the test never
+    waits it out)."""
     folder = tmp_path_factory.mktemp("huge")
     sources = sorted(docs.glob("d0*.txt"))[:5]
     for src in sources:
         (folder / src.name).write_bytes(src.read_bytes())
     text = sources[0].read_text(encoding="utf-8")
-    (folder / "zz-huge.txt").write_text(text * (800_000 // len(text)), encoding="utf-8")
+    (folder / "zz-huge.txt").write_text(text * (4_000_000 // len(text)), encoding="utf-8")
     return folder
 
 
@@ -287,7 +288,7 @@ def test_time_budget_fails_the_slow_document_only(with_huge: Path, tmp_path: Pat
     and in pool workers alike; the others finish."""
     out = tmp_path / "out"
     proc = run_cli("run", with_huge, "--out", out, "--quiet", "--stages", "rule",
-                   "--workers", workers, "--time-budget", "2")
+                   "--workers", workers, "--time-budget", "2", "--max-doc-chars", "5000000")
     assert proc.returncode == 1, proc.stderr
     table = assert_accounted(out, ids(with_huge), failed=1).set_index("doc_id")
     error = table.loc["zz-huge", "error"]
