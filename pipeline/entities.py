@@ -27,6 +27,7 @@ category residue carry none):
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from dataclasses import dataclass, field
 
@@ -203,7 +204,10 @@ def _bit_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     return base_bits, exact_bits, stop_bits
 
 
-@dataclass
+_GAZETTEER_KINDS = {s: f"gazetteer:{s}" for s in ("alias", "lexicon", "cldr", "exemplar")}
+
+
+@dataclass(slots=True)
 class _Mention:
     label: str
     first: int  # word indices, inclusive
@@ -216,7 +220,7 @@ class _Mention:
     attrs: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sent:
     index: int
     text: str  # the clean text of the sentence
@@ -278,24 +282,25 @@ class EntityRules:
         self._propagate_places(sents)
         self._affiliate(sents)
         spans: list[Span] = []
+        # analysis.make_span spelt out (a word is never empty, so cend > cstart): this
+        # runs for every mention
+        offsets, raw = analysis.offsets, analysis.doc.text
         for sent in sents:
             if not sent.mentions:
                 continue
             for m in sorted(sent.mentions, key=_BY_FIRST):
                 if not m.emitted:
                     continue
-                spans.append(
-                    analysis.make_span(
-                        m.label,
-                        sent.starts[m.first],
-                        sent.ends[m.last],
-                        norm=f"ISO3166:{m.code}" if m.label == COUNTRY else "",
-                        source="rule",
-                        sentence_index=sent.index,
-                        affiliation=m.affiliation if m.label in (PERSON, ORG) else "",
-                        attrs={"rule": m.kind} if m.kind else {},
-                    )
-                )
+                cstart, cend = sent.starts[m.first], sent.ends[m.last]
+                start, end = offsets[cstart], offsets[cend - 1] + 1
+                spans.append(Span(
+                    m.label, start, end, raw[start:end], cstart, cend,
+                    norm=f"ISO3166:{m.code}" if m.label == COUNTRY else "",
+                    source="rule",
+                    sentence_index=sent.index,
+                    affiliation=m.affiliation if m.label in (PERSON, ORG) else "",
+                    attrs={"rule": m.kind} if m.kind else {},
+                ))
         return spans
 
     # -- helpers -----------------------------------------------------------
@@ -432,10 +437,9 @@ class EntityRules:
 
     # -- 1. gazetteer -------------------------------------------------------
     def _gazetteer(self, sent: _Sent) -> None:
-        for match in self.gaz.match(sent.words):
-            e = match.entry
-            m = _Mention(e.label, match.first, match.last, code=e.code, entry=e,
-                         kind=f"gazetteer:{e.source}")
+        for first, last, e in self.gaz.match(sent.words):
+            m = _Mention(e.label, first, last, code=e.code, entry=e,
+                         kind=_GAZETTEER_KINDS.get(e.source) or f"gazetteer:{e.source}")
             if e.label in (DEMONYM, TITLE):
                 m.emitted = False
             if e.label == ORG and not e.code:
@@ -571,11 +575,13 @@ class EntityRules:
             for m in sent.mentions:
                 if m.label == LOC and m.kind.startswith("pattern") and m.first == m.last:
                     base = self.bases(sent.words[m.first])[-1]
-                    names.setdefault(base, Entry(LOC, "", base, "doc"))
+                    if base not in names:  # (setdefault would build an Entry every time)
+                        names[base] = Entry(LOC, "", base, "doc")
                 elif m.label == ORG and m.kind.startswith("pattern") and m.first == m.last:
                     # a one-word organisation name found by a pattern ("বিএসএফের")
                     base = self.bases(sent.words[m.first])[-1]
-                    names.setdefault(base, Entry(ORG, m.code, base, "doc"))
+                    if base not in names:
+                        names[base] = Entry(ORG, m.code, base, "doc")
         if not names:
             return
         self._match_local(Gazetteer(names.values()), sents)
@@ -593,8 +599,9 @@ class EntityRules:
             words, owner = sent.words, sent.owner
             n = len(words)
             done = 0  # the words before it are in runs already matched
-            for i, w in enumerate(words):
-                if i < done or owner[i] is not None or not w.startswith(firsts):
+            starting = map(str.startswith, words, itertools.repeat(firsts))
+            for i in itertools.compress(range(n), starting):
+                if i < done or owner[i] is not None:
                     continue
                 # the free run around word i (takes so far were all in earlier runs)
                 a, b = i, i + 1
@@ -901,15 +908,19 @@ class EntityRules:
                     words[-1] = self.bases(last)[-1] if last.endswith(_NAME_FINAL_ENDINGS) \
                         else last
                 code = m.entry.code if m.entry is not None else ""
-                names.setdefault(" ".join(words), Entry(PERSON, code, " ".join(words), "doc"))
+                full = " ".join(words)
+                if full not in names:  # (setdefault would build an Entry every time)
+                    names[full] = Entry(PERSON, code, full, "doc")
                 surname = words[-1]
                 if len(words) > 1 and len(surname) >= 3 and surname not in self.res["name_stops"] \
                         and surname not in _ARABIC_LINKS:
-                    names.setdefault(surname, Entry(PERSON, code, surname, "doc"))
+                    if surname not in names:
+                        names[surname] = Entry(PERSON, code, surname, "doc")
                     if surname.startswith(_ARABIC_PREFIXES):  # "আল-সিসি" -> "সিসি"
                         short = surname.split("-", 1)[1]
                         if len(short) >= 3:
-                            names.setdefault(short, Entry(PERSON, code, short, "doc"))
+                            if short not in names:
+                                names[short] = Entry(PERSON, code, short, "doc")
         if not names:
             return
         self._match_local(Gazetteer(names.values()), sents)  # PERSON entries only

@@ -35,6 +35,7 @@ import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import babel
 import babel.dates
@@ -74,9 +75,11 @@ class Entry:
     kind: str = ""
 
 
-@dataclass(frozen=True)
-class Match:
-    """Words [first, last] (inclusive word indices) matched by `entry`."""
+class Match(NamedTuple):
+    """Words [first, last] (inclusive word indices) matched by `entry`.
+
+    (A NamedTuple, not a frozen dataclass: one is built per match, and a frozen
+    dataclass is several times slower to build.)"""
 
     first: int
     last: int
@@ -333,7 +336,8 @@ class Gazetteer:
         self._first: dict[str, tuple[Entry | None, dict | None]] = {}
         self.entries = tuple(all_entries() if entries is None else entries)
         for e in self.entries:
-            words = [w for _, _, w in split_words(e.name)]
+            cols = split_columns(e.name)
+            words = cols[2] if cols is not None else [w for _, _, w in split_words(e.name)]
             if not words:
                 continue
             node = self.root
@@ -366,7 +370,7 @@ class Gazetteer:
                 out.append(Match(i, i, entry))
                 nxt = i + 1
                 continue
-            best = Match(i, i, entry) if entry is not None else None
+            best, last = entry, i  # the longest name so far (best None: none yet)
             j = i + 1
             while j < n:
                 w = words[j]
@@ -375,15 +379,15 @@ class Gazetteer:
                     if child is not None:
                         entry = child.get(_TRIE_END)
                         if entry is not None:
-                            best = Match(i, j, entry)
+                            best, last = entry, j
                             break
                 node = node.get(w)
                 if node is None:
                     break
                 j += 1
             if best is not None:
-                out.append(best)
-                nxt = best.last + 1
+                out.append(Match(i, last, best))
+                nxt = last + 1
         return out
 
     def _step(self, node: dict, word: str) -> tuple[Entry | None, dict | None]:

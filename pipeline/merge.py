@@ -38,6 +38,7 @@ Every entity keeps `source` = rule, model or both.
 from __future__ import annotations
 
 import bisect
+import operator
 
 from .model import VALUE_TYPES, Analysis, Span
 
@@ -88,6 +89,10 @@ def merge_mentions(
     by_key: dict[tuple[int, int, str], Span] = {}
     for span in rule:  # (span.key spelt out: this runs for every mention)
         by_key.setdefault((span.start, span.end, span.label), span)
+    if not model:
+        # rule-only: steps 2-5 and 7 have nothing to do (step 7 looks only at model
+        # spans), and the keys are already unique
+        return _keep_best(list(by_key.values()))
     leftovers: list[Span] = []
     for span in model:  # step 2: agreement
         prev = by_key.get(span.key)
@@ -155,7 +160,12 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
                 prev.norm = span.norm
             if not prev.affiliation:
                 prev.affiliation = span.affiliation
-    ranked = sorted(by_key.values(), key=_rank)
+    return _keep_best(list(by_key.values()))
+
+
+def _keep_best(spans: list[Span]) -> list[Span]:
+    """resolve_overlaps for spans with distinct keys: the greedy choice by rank."""
+    ranked = sorted(spans, key=_rank)
     kept: list[Span] = []
     # The kept spans never overlap one another, so sorted by (start, end) their ends
     # never decrease either (a zero-width span may only sit on another's edge). A span
@@ -169,7 +179,7 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
             continue
         kept.append(span)
         bisect.insort(taken, (start, end))
-    kept.sort(key=_by_offsets)
+    kept.sort(key=_BY_OFFSETS)
     return kept
 
 
@@ -184,8 +194,7 @@ def _rank(s: Span) -> tuple[int, int, float, int, int]:
     )
 
 
-def _by_offsets(s: Span) -> tuple[int, int]:
-    return (s.start, s.end)
+_BY_OFFSETS = operator.attrgetter("start", "end")
 
 
 def affiliate_context(analysis: Analysis, mentions: list[Span]) -> None:
