@@ -241,6 +241,76 @@ def test_day_month_year_parsed_by_dateparser() -> None:
     assert dates.parse_dmy(30, 2, 2014) is None  # not a real day
 
 
+@pytest.mark.parametrize("year", [100, 400, 999, 1000, 1001, 1582, 1700, 1900, 1996, 2000,
+                                  2023, 2100, 2200])
+def test_day_month_year_check_agrees_with_dateparser(year: int) -> None:
+    # parse_dmy answers years 100-2200 without dateparser: it must say what dateparser says
+    # (no 3-digit years, leap days of century years, 31st of 30-day months, the ends)
+    for month in range(1, 13):
+        for day in (1, 28, 29, 30, 31):
+            assert dates.parse_dmy(day, month, year) == dates._dateparser_dmy(day, month, year), (
+                day, month, year)
+
+
+def test_day_month_year_outside_the_checked_years_goes_to_dateparser() -> None:
+    assert dates.parse_dmy(5, 6, 999) is None  # dateparser reads no 3-digit year
+    assert dates.parse_dmy(5, 6, 2201) == dates._dateparser_dmy(5, 6, 2201) == (2201, 6, 5)
+    # a 2-digit year (০৯৯ is written with 3 digits) is dateparser's to expand
+    assert dates.parse_dmy(5, 6, 99) == dates._dateparser_dmy(5, 6, 99) is not None
+
+
+# -- words and look-ups ---------------------------------------------------------------------
+
+_WORD_PIECES = ["২০১৪", "সালের", "(২২", "জুন,", "২০১৪)।", "“মে”", ",", "(", "।", "৫.৫", "ডলার।",
+                "'''", "—", "১৯৯০-এর", "a.b", "(“x”)"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORD_PIECES), st.sampled_from([" ", "  ", "\t", "\n "])),
+                max_size=12), st.sampled_from(["", " "]), st.integers(0, 50))
+def test_words_fast_path_matches_the_general_one(pieces: list[tuple[str, str]], lead: str,
+                                                 base: int) -> None:
+    text = lead + "".join(w + sp for w, sp in pieces)
+    got = dates._words(text, base)  # single-spaced text takes the split() path
+    ref = dates._words_spaced(text, base)
+    assert (got.cores, got.leads, got.trails, got.starts, got.ends, got.nums) == (
+        ref.cores, ref.leads, ref.trails, ref.starts, ref.ends, ref.nums)
+    for k, core in enumerate(got.cores):
+        assert text[got.starts[k] - base: got.ends[k] - base] == core
+        assert core and core[0] not in dates._LEAD_PUNCT and core[-1] not in dates._TRAIL_PUNCT
+    single = " ".join(text.split())  # the same words single-spaced: the split() path
+    fast = dates._words(single, base)
+    assert (fast.cores, fast.leads, fast.trails) == (ref.cores, ref.leads, ref.trails)
+    for k, core in enumerate(fast.cores):
+        assert single[fast.starts[k] - base: fast.ends[k] - base] == core
+
+
+def _scanner(text: str) -> dates._Scanner:
+    return dates._Scanner(dates._words(text, 0))
+
+
+def test_every_multi_word_lexicon_form_is_found_and_punctuation_breaks_it() -> None:
+    # the look-ups try only the lengths indexed under the first word: every form must
+    # still be found, and none across punctuation
+    checks = [
+        (dates._MONTHS, lambda sc: sc.month_at(0), dates._MAX_MONTH_WORDS),
+        (dates._YEAR_MARKERS, lambda sc: sc.marker_at(0), dates._MAX_MARKER_WORDS),
+        (dates._REL_WORDS, lambda sc: sc.relative(0), dates._MAX_REL_WORDS),
+        ({**dates._UNITS, **dates._CURRENCIES}, lambda sc: dates._unit_at(sc, 0),
+         dates._MAX_CUR_WORDS),
+    ]
+    for table, look, longest in checks:
+        multi = [f for f in table if " " in f and f.count(" ") < longest]
+        assert multi
+        for form in multi:
+            n_words = form.count(" ") + 1
+            found = look(_scanner(form + " ক"))
+            assert found is not None and found[0] == n_words, form
+            first, rest = form.split(" ", 1)
+            broken = look(_scanner(f"{first}, {rest} ক"))
+            assert broken is None or broken[0] < n_words, form
+
+
 # -- model proposals ---------------------------------------------------------------------
 
 
