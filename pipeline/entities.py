@@ -166,6 +166,7 @@ _TITLE_END = 1 << 27  # a compound office ("অর্থনীতিমন্ত
 _GENITIVE = 1 << 28  # ends in a genitive and is longer than 3 (see _after_genitive)
 _LOCATIVE = 1 << 29  # a locative ending that is no adverb ending (place-verb pattern)
 _S_COMMA = 1 << 30  # in `_Sent.any_flags` only: the sentence has a comma
+_G_START = 1 << 31  # a gazetteer name may start at the word (Gazetteer.may_start)
 
 _BASE_BITS = (
     (_B_CLASSIFIER, "classifiers"), (_B_EXTEND_ONLY, "extend_only"), (_B_FACILITY, "facility"),
@@ -266,6 +267,7 @@ class EntityRules:
         self._flag_cache: dict[str, int] = {}
         self._bit_tables = _bit_tables()
         self._pair_cache: dict[str, bool] = {}
+        self._doc_entries: dict[tuple[str, str, str], Entry] = {}
 
     # -- public ---------------------------------------------------------
     def find(self, analysis: Analysis) -> list[Span]:
@@ -359,6 +361,8 @@ class EntityRules:
             f |= _GENITIVE
         if word.endswith(_LOCATIVE_ENDINGS) and not word.endswith(_ADVERB_ENDINGS):
             f |= _LOCATIVE
+        if self.gaz.may_start(word):
+            f |= _G_START
         if len(self._flag_cache) < _FLAG_CACHE_MAX:
             self._flag_cache[word] = f
         return f
@@ -437,7 +441,12 @@ class EntityRules:
 
     # -- 1. gazetteer -------------------------------------------------------
     def _gazetteer(self, sent: _Sent) -> None:
-        for first, last, e in self.gaz.match(sent.words):
+        if not sent.any_flags & _G_START:
+            found = []  # no word may start a name
+        else:
+            starting = map(operator.and_, sent.flags, itertools.repeat(_G_START))
+            found = self.gaz.match(sent.words, itertools.compress(itertools.count(), starting))
+        for first, last, e in found:
             m = _Mention(e.label, first, last, code=e.code, entry=e,
                          kind=_GAZETTEER_KINDS.get(e.source) or f"gazetteer:{e.source}")
             if e.label in (DEMONYM, TITLE):
@@ -575,13 +584,13 @@ class EntityRules:
             for m in sent.mentions:
                 if m.label == LOC and m.kind.startswith("pattern") and m.first == m.last:
                     base = self.bases(sent.words[m.first])[-1]
-                    if base not in names:  # (setdefault would build an Entry every time)
-                        names[base] = Entry(LOC, "", base, "doc")
+                    if base not in names:
+                        names[base] = self._doc_entry(LOC, "", base)
                 elif m.label == ORG and m.kind.startswith("pattern") and m.first == m.last:
                     # a one-word organisation name found by a pattern ("বিএসএফের")
                     base = self.bases(sent.words[m.first])[-1]
                     if base not in names:
-                        names[base] = Entry(ORG, m.code, base, "doc")
+                        names[base] = self._doc_entry(ORG, m.code, base)
         if not names:
             return
         self._match_local(Gazetteer(names.values()), sents)
@@ -614,6 +623,17 @@ class EntityRules:
                     e = match.entry
                     sent.take(_Mention(e.label, a + match.first, a + match.last, code=e.code,
                                        entry=e, kind="propagated"))
+
+    def _doc_entry(self, label: str, code: str, name: str) -> Entry:
+        """Entry(label, code, name, "doc"), shared between documents: an Entry is
+        immutable, and building a frozen dataclass is slow."""
+        key = (label, code, name)
+        got = self._doc_entries.get(key)
+        if got is None:
+            got = Entry(label, code, name, "doc")
+            if len(self._doc_entries) < _FLAG_CACHE_MAX:
+                self._doc_entries[key] = got
+        return got
 
     def _place_lists(self, sent: _Sent) -> None:
         if not sent.any_flags & (_S_COMMA | _E_CONJ):
@@ -909,18 +929,18 @@ class EntityRules:
                         else last
                 code = m.entry.code if m.entry is not None else ""
                 full = " ".join(words)
-                if full not in names:  # (setdefault would build an Entry every time)
-                    names[full] = Entry(PERSON, code, full, "doc")
+                if full not in names:
+                    names[full] = self._doc_entry(PERSON, code, full)
                 surname = words[-1]
                 if len(words) > 1 and len(surname) >= 3 and surname not in self.res["name_stops"] \
                         and surname not in _ARABIC_LINKS:
                     if surname not in names:
-                        names[surname] = Entry(PERSON, code, surname, "doc")
+                        names[surname] = self._doc_entry(PERSON, code, surname)
                     if surname.startswith(_ARABIC_PREFIXES):  # "আল-সিসি" -> "সিসি"
                         short = surname.split("-", 1)[1]
                         if len(short) >= 3:
                             if short not in names:
-                                names[short] = Entry(PERSON, code, short, "doc")
+                                names[short] = self._doc_entry(PERSON, code, short)
         if not names:
             return
         self._match_local(Gazetteer(names.values()), sents)  # PERSON entries only

@@ -345,27 +345,35 @@ class Gazetteer:
                 node = node.setdefault(w, {})
             node[_TRIE_END] = e
 
-    def match(self, words: list[str]) -> list[Match]:
-        """Non-overlapping longest matches over `words`, left to right."""
+    def match(self, words: list[str], candidates: Iterable[int] | None = None) -> list[Match]:
+        """Non-overlapping longest matches over `words`, left to right.
+
+        `candidates`: when the caller knows them, the increasing indices of the words
+        for which `may_start` is true (no name starts anywhere else).
+        """
         first = self._first
-        got = list(map(first.get, words))
-        if None in got:
-            root = self.root
-            for i, g in enumerate(got):
-                if g is None:
-                    g = got[i] = self._step(root, words[i])
-                    if len(first) < 500_000:  # bounded like the inflection cache
-                        first[words[i]] = g
+        if candidates is None:
+            got = list(map(first.get, words))
+            if None in got:
+                root = self.root
+                for i, g in enumerate(got):
+                    if g is None:
+                        g = got[i] = self._step(root, words[i])
+                        if len(first) < 500_000:  # bounded like the inflection cache
+                            first[words[i]] = g
+            # only the words that begin a name (or may) are looked at; most words do not
+            candidates = itertools.compress(range(len(words)), map(
+                operator.is_not, got, itertools.repeat(_NO_STEP)))
+        else:
+            got = None
         out: list[Match] = []
         bases = self.inflection.bases
         n = len(words)
         nxt = 0  # the first word not inside a match already found
-        # only the words that begin a name (or may) are looked at; most words do not
-        for i in itertools.compress(range(n), map(operator.is_not, got,
-                                                  itertools.repeat(_NO_STEP))):
+        for i in candidates:
             if i < nxt:
                 continue
-            entry, node = got[i]
+            entry, node = got[i] if got is not None else self._first_step(words[i])
             if node is None:  # entry is not None: a one-word name
                 out.append(Match(i, i, entry))
                 nxt = i + 1
@@ -389,6 +397,20 @@ class Gazetteer:
                 out.append(Match(i, last, best))
                 nxt = last + 1
         return out
+
+    def may_start(self, word: str) -> bool:
+        """A name may start at `word` (a base of it is a one-word name, or the word is a
+        longer name's first word)."""
+        return self._first_step(word) is not _NO_STEP
+
+    def _first_step(self, word: str) -> tuple[Entry | None, dict | None]:
+        """`_step` at the root, cached."""
+        got = self._first.get(word)
+        if got is None:
+            got = self._step(self.root, word)
+            if len(self._first) < 500_000:  # bounded like the inflection cache
+                self._first[word] = got
+        return got
 
     def _step(self, node: dict, word: str) -> tuple[Entry | None, dict | None]:
         """At trie `node`: the entry the word (a base of it) ends, and the word's child
