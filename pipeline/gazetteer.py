@@ -368,12 +368,16 @@ class Gazetteer:
             got = None
         out: list[Match] = []
         bases = self.inflection.bases
+        known = self.inflection._cache  # (bases() without the call, for cached words)
         n = len(words)
         nxt = 0  # the first word not inside a match already found
         for i in candidates:
             if i < nxt:
                 continue
-            entry, node = got[i] if got is not None else self._first_step(words[i])
+            if got is not None:
+                entry, node = got[i]
+            else:
+                entry, node = first.get(words[i]) or self._first_step(words[i])
             if node is None:  # entry is not None: a one-word name
                 out.append(Match(i, i, entry))
                 nxt = i + 1
@@ -382,7 +386,7 @@ class Gazetteer:
             j = i + 1
             while j < n:
                 w = words[j]
-                for b in bases(w):
+                for b in known.get(w) or bases(w):
                     child = node.get(b)
                     if child is not None:
                         entry = child.get(_TRIE_END)
