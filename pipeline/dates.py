@@ -463,6 +463,8 @@ _BANGLA_MONTH_DAYS = (31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 29, 30)
 def bangla_to_gregorian(year: int, month: int | None, day: int | None) -> tuple | None:
     """বঙ্গাব্দ -> Gregorian at the precision written; a month maps to the month it begins in."""
     gy = year + 593
+    if not 1 <= gy <= 9998:  # beyond what datetime holds (a year like ৯৪০৭ in noise)
+        return None
     if month is None:
         return (gy, None, None)
     start = dt.date(gy, 4, 14)
