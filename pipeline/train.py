@@ -14,8 +14,9 @@ normalised with `normalise_text_plain` (the prediction path normalises documents
 the same way), then re-tokenised with spaCy's blank `bn` tokenizer so training
 sees exactly the tokens the pipeline sees.
 
-Two candidates are trained on the same examples: a spaCy NER pipeline (config in
-models/ner/train.cfg) and bnlp's CRF tagger (`CRFTaggerTrainer`, its own word
+Two candidates are trained on the same examples: a spaCy pipeline (config in
+models/ner/train.cfg: tok2vec + a tagger over BILUO entity tags, decoded by
+pipeline/ner_model.py) and bnlp's CRF tagger (`CRFTaggerTrainer`, its own word
 features over the same spaCy tokens). Both are scored entity-level strict
 (seqeval, conlleval-style chunks) on the ner-rifat1493 test split and on the
 project's `test` gold. The spaCy model is what the pipeline loads.
@@ -42,6 +43,7 @@ from .normalise import normalise, normalise_text_plain
 ANNOTATIONS_DIR = PROJECT_DIR / "annotations"
 TRAIN_CONFIG = MODELS_DIR / "ner" / "train.cfg"
 PROJECT_REPEAT = 3  # times each project dev sentence is seen per epoch
+TAG_SCHEME = "BILUO"  # entity tags the tagger learns: BILUO or IOB2 (MODEL_CARD.md compares)
 PAPER_F1 = 72.66  # Rifat et al. 2019 (BGRU), the README of Rifat1493/Bengali-NER
 
 # source tag type -> model label; types absent from a map are dropped (O)
@@ -377,6 +379,7 @@ def build_corpus(
 
 def make_doc(nlp: Any, example: Example) -> tuple[Any, int]:
     """A spaCy Doc with the example's entities; returns it and the number of spans dropped."""
+    from spacy.training.iob_utils import doc_to_biluo_tags
     from spacy.util import filter_spans
 
     doc = nlp.make_doc(example.text)
@@ -392,6 +395,13 @@ def make_doc(nlp: Any, example: Example) -> tuple[Any, int]:
         ents.append(span)
     kept = filter_spans(ents)
     doc.ents = kept
+    # the same entities as BILUO tags, the target of the shipped tagger (pipeline/ner_model.py)
+    if TAG_SCHEME == "BILUO":
+        tags = doc_to_biluo_tags(doc)
+    else:
+        tags = ["O" if t.ent_iob_ == "O" else f"{t.ent_iob_}-{t.ent_type_}" for t in doc]
+    for token, tag in zip(doc, tags, strict=True):
+        token.tag_ = tag
     return doc, dropped + len(ents) - len(kept)
 
 
@@ -412,7 +422,7 @@ def write_docbin(examples: list[Example], path: Path) -> int:
 
 # -- candidate 1: spaCy --------------------------------------------------------
 
-_SPACY_MODEL_FILES = ("config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "ner")
+_SPACY_MODEL_FILES = ("config.cfg", "meta.json", "tokenizer")  # + one folder per component
 
 
 def train_spacy(
@@ -422,6 +432,9 @@ def train_spacy(
     """Train the spaCy NER with `config` and install model-best into `out_dir`."""
     from spacy.cli.train import train as spacy_train
 
+    from .ner_model import register_spacy_parts
+
+    register_spacy_parts()
     work_dir.mkdir(parents=True, exist_ok=True)
     dropped = write_docbin(corpus.train, work_dir / "train.spacy")
     dropped += write_docbin(corpus.dev, work_dir / "dev.spacy")
@@ -436,19 +449,27 @@ def train_spacy(
     spacy_train(config, run_dir, overrides=settings, use_gpu=-1)
     seconds = time.monotonic() - started
     best = run_dir / "model-best"
+    install_model(best, out_dir)
+    return {"train_seconds": round(seconds, 1), "spans_dropped_misaligned": dropped}
+
+
+def install_model(best: Path, out_dir: Path) -> None:
+    """Replace the spaCy files of out_dir by those of `best`; the card and train.cfg stay.
+
+    Every sub-folder of a model folder is a spaCy one (vocab and one per component), so
+    all are replaced: a component the new pipeline no longer has must not linger.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in _SPACY_MODEL_FILES:  # replace only spaCy's files; the card and train.cfg stay
-        target = out_dir / name
+    for target in out_dir.iterdir():
         if target.is_dir():
             shutil.rmtree(target)
-        elif target.exists():
+        elif target.name in _SPACY_MODEL_FILES:
             target.unlink()
-        src = best / name
+    for src in best.iterdir():
         if src.is_dir():
-            shutil.copytree(src, target)
-        elif src.exists():
-            shutil.copy2(src, target)
-    return {"train_seconds": round(seconds, 1), "spans_dropped_misaligned": dropped}
+            shutil.copytree(src, out_dir / src.name)
+        else:
+            shutil.copy2(src, out_dir / src.name)
 
 
 def spacy_predictor(model_dir: Path) -> Callable[[list[str]], list[Spans]]:
@@ -689,7 +710,7 @@ def run_training(
     *, shared_dir: Path = SHARED_DIR, annotations_dir: Path = ANNOTATIONS_DIR,
     work_dir: Path = PROJECT_DIR / "build" / "ner", out_dir: Path = MODELS_DIR / "ner",
     candidates: tuple[str, ...] = ("spacy", "crf"), eval_only: bool = False,
-    echo: Callable[[str], None] = print,
+    echo: Callable[[str], None] = print, config: Path = TRAIN_CONFIG,
 ) -> dict[str, Any]:
     """Train the candidates, score them, write out_dir/scores.json; returns all scores."""
     if not (shared_dir / "data").is_dir():
@@ -701,7 +722,7 @@ def run_training(
         echo(f"data: {json.dumps(corpus.stats, ensure_ascii=False)}")
         results["data"] = corpus.stats
     if "spacy" in candidates:
-        info = {} if corpus is None else train_spacy(corpus, work_dir, out_dir)
+        info = {} if corpus is None else train_spacy(corpus, work_dir, out_dir, config=config)
         scores = evaluate_all(spacy_predictor(out_dir), shared_dir, annotations_dir)
         results["spacy"] = {**info, **scores}
         print_report("spacy", scores, echo)
@@ -721,7 +742,11 @@ def run_training(
         else:
             echo(f"[crf] no trained CRF at {pkl}; run without --eval-only first")
     if not eval_only:
-        (out_dir / "scores.json").write_text(
-            json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        path = out_dir / "scores.json"
+        previous = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        for name in ("spacy", "crf"):
+            if name not in results and name in previous:
+                # a candidate not retrained this time keeps its figures, marked as older
+                results[name] = {**previous[name], "from_earlier_run": True}
+        path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return results
