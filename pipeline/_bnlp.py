@@ -2,7 +2,7 @@
 
 `import bnlp` imports `bnlp.tokenizer.nltk`, which looks up NLTK's punkt
 tokenizer and, when it is missing, prints to stdout and calls
-`nltk.download()` — a network call that fails on air-gapped machines and
+NLTK's downloader — a network call that fails on air-gapped machines and
 pollutes our stdout. We never use that tokenizer, so before importing bnlp we
 put a marker directory `tokenizers/punkt` on NLTK's search path: the lookup
 succeeds, nothing is printed or downloaded. As a second guard, `nltk.download`
