@@ -18,13 +18,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import psutil
 import pytest
+from run_helpers import wait_for_parts
 
 from pipeline import Config
 from pipeline.output import TableSink
@@ -94,18 +94,6 @@ def live_group_members(pgid: int) -> list[int]:
 def run_cli(*args: object, **kw: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*BNEVENTS, *map(str, args)], capture_output=True, text=True,
                           timeout=600, **kw)
-
-
-def wait_for_parts(out: Path, at_least: int, proc: subprocess.Popen[str]) -> None:
-    manifest = out / ".run" / "manifest.jsonl"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if manifest.exists() and len(manifest.read_text().splitlines()) >= at_least:
-            return
-        if proc.poll() is not None:
-            pytest.fail(f"run ended before it could be interrupted: {proc.stderr.read()}")
-        time.sleep(0.02)
-    pytest.fail("no progress within 180 s")
 
 
 # -- signals -------------------------------------------------------------------------

@@ -10,11 +10,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from run_helpers import wait_for_parts
 
 from pipeline.runner import run_batch
 
@@ -83,25 +83,13 @@ def test_dask_local_cluster_gives_byte_identical_csv(
     assert_same_tables(reference, tmp_path)
 
 
-def wait_for_parts(out: Path, at_least: int, proc: subprocess.Popen[str]) -> None:
-    manifest = out / ".run" / "manifest.jsonl"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if manifest.exists() and len(manifest.read_text().splitlines()) >= at_least:
-            return
-        if proc.poll() is not None:
-            pytest.fail(f"run ended before it could be interrupted: {proc.stderr.read()}")
-        time.sleep(0.02)
-    pytest.fail("no progress within 120 s")
-
-
 def test_sigkill_then_resume_gives_identical_tables(
     many_docs: Path, reference: Path, tmp_path: Path
 ) -> None:
     proc = bnevents(
         "run", many_docs, "--out", tmp_path, "--quiet", "--workers", "1", "--chunk-size", "3"
     )
-    wait_for_parts(tmp_path, 4, proc)
+    wait_for_parts(tmp_path, 4, proc, timeout=120)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not list(tmp_path.glob("*.csv")), "a killed run must not leave tables"
@@ -122,7 +110,7 @@ def test_sigterm_reports_and_resume_completes(
     proc = bnevents(
         "run", many_docs, "--out", tmp_path, "--quiet", "--workers", "2", "--chunk-size", "2"
     )
-    wait_for_parts(tmp_path, 2, proc)
+    wait_for_parts(tmp_path, 2, proc, timeout=120)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130
