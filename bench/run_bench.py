@@ -505,6 +505,7 @@ STAGE_HOOKS: list[tuple[str, str, str]] = [
     ("events", "pipeline.events", "extract_events"),
     ("tables", "pipeline.tables", "assign_ids"),
     ("tables", "pipeline.tables", "table_rows"),
+    ("output", "pipeline.runner", "render_output"),
     ("output", "pipeline.runner", "RunState.write_part"),
     ("output", "pipeline.runner", "_assemble"),
 ]

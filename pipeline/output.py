@@ -7,10 +7,13 @@ Ctrl-C never leaves a half-written table under its real name.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import io
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,15 +74,72 @@ def frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _has_carriage_return(df: pd.DataFrame) -> bool:
-    """True when a text cell holds a bare CR. The csv module quotes a field only for the
-    characters of its line terminator ("\n" here), and a reader takes an unquoted CR for
-    a line break: one such cell (raw text with old Mac line ends) would split its row."""
-    return any(
-        df[col].str.contains("\r", regex=False).any()
-        for col in df.columns
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col])
+def _cell(col: str) -> Callable[[Any], str]:
+    """The CSV text of one value of `col`, exactly as pandas' to_csv writes `frame()`'s dtypes."""
+    if col in INT_COLUMNS:
+        return lambda v: "" if v is None or v != v else str(int(v))
+    if col in BOOL_COLUMNS:
+        return lambda v: "" if v is None or v != v else str(bool(v))
+    if col in FLOAT_COLUMNS:
+        return lambda v: "" if v is None or v != v else repr(float(v))
+    return lambda v: "" if v is None or v is pd.NA or v != v else str(v)
+
+
+def _json_value(col: str) -> Callable[[Any], Any]:
+    """The JSON value of one value of `col`, as `frame()` types it (text columns never null)."""
+    if col in INT_COLUMNS:
+        return lambda v: None if v is None or v != v else int(v)
+    if col in BOOL_COLUMNS:
+        return lambda v: None if v is None or v != v else bool(v)
+    if col in FLOAT_COLUMNS:
+        return lambda v: None if v is None or v != v else float(v)
+    return lambda v: "" if v is None or v is pd.NA or v != v else str(v)
+
+
+def csv_header(table: str) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(TABLE_COLUMNS[table])
+    return buf.getvalue()
+
+
+def render_csv(table: str, rows: list[dict[str, Any]]) -> str:
+    """Rows -> CSV body text (no header), byte for byte what `frame(...).to_csv` writes.
+
+    Written with the csv module instead of pandas because this runs once per document
+    in every batch: building a typed DataFrame only to print it cost more than all the
+    pipeline's date stage (tests/test_output.py holds it equal to pandas' output).
+    A row with a bare CR in any cell is quoted whole: the csv module quotes a field only
+    for the characters of its line terminator ("\n" here), and a reader takes an unquoted
+    CR for a line break, so one such cell (old Mac line ends) would split its row.
+    """
+    cells = [(col, _cell(col)) for col in TABLE_COLUMNS[table]]
+    records = [[fmt(row.get(col)) for col, fmt in cells] for row in rows]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(records)
+    text = buf.getvalue()
+    if "\r" not in text:
+        return text
+    buf = io.StringIO()
+    minimal = csv.writer(buf, lineterminator="\n")
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for record in records:
+        (quoted if any("\r" in cell for cell in record) else minimal).writerow(record)
+    return buf.getvalue()
+
+
+def render_jsonl(table: str, rows: list[dict[str, Any]]) -> str:
+    """Rows -> JSON Lines text, one object per row in contract column order."""
+    values = [(col, _json_value(col)) for col in TABLE_COLUMNS[table]]
+    return "".join(
+        json.dumps({col: fmt(row.get(col)) for col, fmt in values}, ensure_ascii=False) + "\n"
+        for row in rows
     )
+
+
+RENDERERS: dict[str, Callable[[str, list[dict[str, Any]]], str]] = {
+    "csv": render_csv,
+    "jsonl": render_jsonl,
+}
 
 
 def arrow_schema(table: str) -> pa.Schema:
@@ -115,28 +175,33 @@ class TableSink:
         if self.fmt == "parquet":
             self._pq = pq.ParquetWriter(self.tmp, arrow_schema(self.table))
         else:
-            encoding = "utf-8-sig" if (self.excel and self.fmt == "csv") else "utf-8"
-            self._fh = open(self.tmp, "w", encoding=encoding, newline="")
+            self._fh = open(self.tmp, "wb")
+            if self.excel and self.fmt == "csv":
+                self._fh.write(codecs.BOM_UTF8)  # spreadsheets read the file as UTF-8
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        if not rows and self._header_written:
+        if self.fmt in RENDERERS:
+            self.write_rendered(RENDERERS[self.fmt](self.table, rows))
             return
-        df = frame(self.table, rows)
-        if self.fmt == "csv":
-            assert self._fh is not None
-            df.to_csv(self._fh, header=not self._header_written, index=False, lineterminator="\n",
-                      quoting=csv.QUOTE_ALL if _has_carriage_return(df) else csv.QUOTE_MINIMAL)
-        elif self.fmt == "jsonl":
-            assert self._fh is not None
-            for record in df.astype(object).where(df.notna(), None).to_dict(orient="records"):
-                self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            assert self._pq is not None
-            if len(df) or not self._header_written:
-                self._pq.write_table(
-                    pa.Table.from_pandas(df, schema=arrow_schema(self.table), preserve_index=False)
-                )
+        assert self._pq is not None
+        if rows or not self._header_written:
+            df = frame(self.table, rows)
+            self._pq.write_table(
+                pa.Table.from_pandas(df, schema=arrow_schema(self.table), preserve_index=False)
+            )
         self._header_written = True
+
+    def write_rendered(self, text: str) -> None:
+        """Append rows already rendered by `RENDERERS[fmt]`."""
+        self.write_encoded(text.encode("utf-8"))
+
+    def write_encoded(self, data: bytes) -> None:
+        """Append rendered rows already encoded as UTF-8 (batch workers send these)."""
+        assert self._fh is not None, f"{self.fmt} tables take rows, not rendered text"
+        if not self._header_written and self.fmt == "csv":
+            self._fh.write(csv_header(self.table).encode("utf-8"))
+        self._header_written = True
+        self._fh.write(data)
 
     def finish(self) -> None:
         """Flush and close the temporary file (may fail, e.g. on a full disk)."""

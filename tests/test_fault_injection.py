@@ -28,6 +28,7 @@ from run_helpers import wait_for_parts
 
 from pipeline import Config
 from pipeline.output import TableSink
+from pipeline.readers import InputError
 from pipeline.runner import run_batch
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -212,6 +213,11 @@ def test_failure_while_assembling_tables_then_resume(
     assert len(manifest) == 3  # 13 documents in parts of 5, all saved
 
     monkeypatch.setattr(TableSink, "finish", real_finish)
+    # the parts hold CSV text: resuming with another format is refused, parts kept
+    with pytest.raises(InputError, match=r"cannot resume: .* wrote csv, not parquet"):
+        run_batch(docs, tmp_path, config=config, resume=True, progress=False,
+                  formats=("csv", "parquet"))
+    assert_no_tables(tmp_path)
     summary = run_batch(docs, tmp_path, config=config, resume=True, progress=False)
     assert summary.documents == summary.resumed == len(ids(docs))
     assert summary.ok + summary.failed == summary.documents and summary.failed == 1
