@@ -40,7 +40,14 @@ from . import tables
 from .config import Config
 from .model import Analysis, Document
 from .output import FORMATS, RENDERERS, TableSink, remove_stale_temporaries
-from .readers import InputError, ReadFailure, ReadItem, input_kind, read_documents
+from .readers import (
+    InputError,
+    ReadFailure,
+    ReadItem,
+    as_text,
+    input_kind,
+    read_documents,
+)
 
 CHUNK_SIZE = 200  # documents per part file: bounds memory whatever the input size
 TASK_SIZE = 4  # documents per task sent to a worker process
@@ -129,7 +136,8 @@ def iter_inputs(inputs: str | Path | Iterable[str | Path], config: Config) -> It
             yield from read_documents(path, relations_only=config.relations_only)
         except InputError as exc:
             p = Path(path)
-            yield ReadFailure(p.stem, str(p), str(exc))
+            # as_text: a path that is not UTF-8 must not stop the batch when its row is written
+            yield ReadFailure(as_text(p.stem), as_text(str(p)), as_text(str(exc)))
 
 
 def count_inputs(inputs: str | Path | Iterable[str | Path]) -> int | None:

@@ -35,6 +35,21 @@ def test_lone_surrogates_from_json_and_file_names_do_not_stop_the_batch(tmp_path
     assert sorted(docs["doc_id"]) == ["a\ufffd", "bad\ufffd"]
 
 
+def test_missing_input_with_a_non_utf8_name_is_a_recorded_failure(tmp_path: Path) -> None:
+    """An input path that cannot be read and is not UTF-8 (surrogate escapes) is one
+    failed document with a readable name, not a crash of the batch when its row is written."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD, encoding="utf-8")
+    missing = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"gone\xff.jsonl"))
+    summary = run_batch([src, missing], tmp_path / "out", config=Config(stages="rule"),
+                        progress=False)
+    assert (summary.documents, summary.ok, summary.failed) == (2, 1, 1)
+    docs = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False)
+    failed = docs[docs["status"] == "error"].iloc[0]
+    assert failed["doc_id"] == "gone\ufffd" and "no such file" in failed["error"]
+
+
 def test_bare_carriage_return_in_a_text_cell_keeps_the_csv_row_whole(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
