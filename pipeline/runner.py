@@ -204,7 +204,14 @@ def process_item(item: ReadItem, config: Config, formats: tuple[str, ...]) -> Do
         )
     else:
         analysis = _pipeline_for(config).process(item)
-    return render_output(tables.table_rows(analysis), formats)
+    try:
+        return render_output(tables.table_rows(analysis), formats)
+    except Exception as exc:  # a bug in turning the analysis into rows costs one document
+        doc = Document(as_text(item.doc_id), "", source=as_text(item.source))
+        error = f"cannot write this document's rows: {type(exc).__name__}: {exc}"
+        return render_output(
+            tables.table_rows(Analysis(doc, status="error", error=as_text(error))), formats
+        )
 
 
 def process_many(

@@ -321,3 +321,27 @@ def test_a_stage_bug_on_one_document_is_recorded_not_fatal(
     table = assert_accounted(tmp_path, ids(docs), failed=2).set_index("doc_id")
     assert table.loc[victim, "error"].startswith("internal error: IndexError")
     assert "(in test_fault_injection.buggy, line" in table.loc[victim, "error"]  # where
+
+
+# -- a bug while turning one document into rows ---------------------------------------
+def test_failure_building_one_documents_rows_costs_that_document(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception from the table code on one document (a bug, not bad input) is recorded
+    as that document's failure; the rest of the batch is written in full."""
+    import pipeline.tables as tables_module
+
+    real_event_row = tables_module.event_row
+    victim = ids(docs)[3]
+
+    def failing_event_row(analysis, event):  # type: ignore[no-untyped-def]
+        if analysis.doc.doc_id == victim:
+            raise KeyError("injected")
+        return real_event_row(analysis, event)
+
+    monkeypatch.setattr(tables_module, "event_row", failing_event_row)
+    summary = run_batch(docs, tmp_path, config=Config(stages="rule"), progress=False)
+    assert summary.failed == 2 and summary.ok + summary.failed == len(ids(docs))
+    table = assert_accounted(tmp_path, ids(docs), failed=2)
+    error = table.set_index("doc_id").loc[victim, "error"]
+    assert error.startswith("cannot write this document's rows: KeyError")
