@@ -626,13 +626,17 @@ def evaluate(gold: dict[str, DocRecord], pred: dict[str, DocRecord]) -> Evaluati
             ev_prf[ge.type].tp += 1
             ev_prf[ge.type].fn -= 1
             ev_prf[pe.type].fp -= 1
-            for name, gv, pv in (
+            compared = [
                 ("negated", ge.negated, pe.negated),
                 ("speculated", ge.speculated, pe.speculated),
-            ):
+            ]
+            if ge.type in SECTOR_TYPES:  # Sector is annotated on these types only
+                compared.append(("sector", ge.sector, pe.sector))
+            for name, gv, pv in compared:
                 attrs[name].total += 1
                 attrs[name].correct += gv == pv
                 if gv != pv:
+                    shown = (gv, pv) if name != "sector" else (gv or "-", pv or "-")
                     errs.add(
                         "events",
                         "wrong_value",
@@ -641,21 +645,7 @@ def evaluate(gold: dict[str, DocRecord], pred: dict[str, DocRecord]) -> Evaluati
                         pe.trigger,
                         ge.type,
                         pe.type,
-                        f"{name}: gold {gv}, predicted {pv}",
-                    )
-            if ge.type in SECTOR_TYPES:
-                attrs["sector"].total += 1
-                attrs["sector"].correct += ge.sector == pe.sector
-                if ge.sector != pe.sector:
-                    errs.add(
-                        "events",
-                        "wrong_value",
-                        g,
-                        ge.trigger,
-                        pe.trigger,
-                        ge.type,
-                        pe.type,
-                        f"sector: gold {ge.sector or '-'}, predicted {pe.sector or '-'}",
+                        f"{name}: gold {shown[0]}, predicted {shown[1]}",
                     )
         # argument alignment: the matches above, then same type with overlapping triggers
         aligned = list(pairs)
