@@ -8,6 +8,7 @@ REPORT_DIR/report.md into README.md between the accuracy markers.
 from __future__ import annotations
 
 import base64
+import csv
 import html
 import io
 import json
@@ -423,8 +424,34 @@ def write_report(report: dict[str, Any], errors: Any, out_dir: Path) -> dict[str
     )
     paths["md"].write_text(render_markdown(report), encoding="utf-8")
     paths["html"].write_text(render_html(report, errors), encoding="utf-8")
-    errors.to_csv(paths["errors"], index=False, encoding="utf-8", lineterminator="\n")
+    write_errors_csv(errors, paths["errors"])
     return paths
+
+
+def write_errors_csv(errors: Any, path: Path) -> None:
+    """errors.csv with "\n" line ends, and every row holding a bare "\r" fully quoted.
+
+    The csv module (under pandas) quotes only fields holding a character of the
+    line terminator, so with "\n" a field with a lone "\r" went out unquoted and
+    readers split the row there. Rows with one are written with QUOTE_ALL; the
+    others keep minimal quoting, so ordinary files are byte-for-byte unchanged.
+    """
+    opts: dict[str, Any] = {"index": False, "lineterminator": "\n"}
+    has_cr = [
+        any(isinstance(v, str) and "\r" in v for v in row)
+        for row in errors.itertuples(index=False, name=None)
+    ]
+    if not any(has_cr):
+        errors.to_csv(path, encoding="utf-8", **opts)
+        return
+    with path.open("w", encoding="utf-8", newline="") as f:
+        errors.iloc[:0].to_csv(f, **opts)  # the header
+        start = 0
+        for end in range(1, len(has_cr) + 1):  # consecutive rows alike go out together
+            if end == len(has_cr) or has_cr[end] != has_cr[start]:
+                quoting = csv.QUOTE_ALL if has_cr[start] else csv.QUOTE_MINIMAL
+                errors.iloc[start:end].to_csv(f, header=False, quoting=quoting, **opts)
+                start = end
 
 
 # -- README ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.brat import parse_ann
@@ -117,3 +119,28 @@ def test_report_html_renders_in_chromium(tmp_path: Path, report_dir: Path):
     assert bar > 500, f"no chart bars in the screenshot ({bar} bar-coloured pixels)"
     non_white = sum(1 for px in img.getdata() if min(px) < 200)
     assert non_white > 0.02 * img.width * img.height
+
+
+def test_errors_csv_quotes_a_bare_carriage_return(tmp_path: Path):
+    # a stray "\r" inside a sentence (old Mac line ends in a dump) reaches errors.csv in the
+    # sentence and span text; unquoted, every CSV reader would split the row there
+    text = "বাংলাদেশ ও ভারত চুক্তি\rস্বাক্ষর করে। পরে ঢাকা সফর করেন।"
+    span = "চুক্তি\rস্বাক্ষর"
+    gold_ann = f"T1\tCOUNTRY 0 {len('বাংলাদেশ')}\tবাংলাদেশ\nN1\tReference T1 ISO3166:BGD\tবাংলাদেশ"
+    gold = {"d": gold_record(parse_ann(text, gold_ann, doc_id="d"))}
+    pred = gold_record(parse_ann(text, gold_ann, doc_id="d"))
+    pred.mentions.append(Mention("ORG", text.index(span), text.index(span) + len(span), span))
+    ev = evaluate(gold, {"d": pred})
+    assert len(ev.errors) >= 1
+    paths = write_report({"meta": {}, **ev.report}, ev.errors, tmp_path / "rep")
+
+    back = pd.read_csv(paths["errors"], dtype=str, keep_default_na=False)
+    assert len(back) == len(ev.errors)
+    assert list(back.columns) == list(ev.errors.columns)
+    row = back[back["pred_text"] != ""].iloc[0]
+    assert row["pred_text"] == span and row["pred_type"] == "ORG"
+    assert "\r" in row["sentence"]
+    with paths["errors"].open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) == len(ev.errors) + 1
+    assert span in rows[1 + int(row.name)]
