@@ -4,6 +4,14 @@ The clean text is what every later stage matches on; the offset map
 (`offsets[i]` = raw index of clean character i) lets every reported span point
 into the RAW text. The map is monotonic (non-decreasing) by construction.
 
+The clean text is NFC as a whole, not just piece by piece: removing markup or a
+zero-width character can bring two combining marks together that NFC composes
+(raw "ে'''ৗ" -> "ৌ"), so one composition pass runs over the assembled text.
+A character composed from several raw characters maps to the raw character that
+lets a span ending on it cover all its parts: a composed combining mark (a vowel
+sign, which can end but never start a word) maps to its last part, a composed
+base character (which can start a word) to its first part.
+
 Hand-written because no library strips wiki residue *and* keeps offsets:
 mwparserfromhell turns wikitext into text (used by the XML reader) but the
 dump text we get is already half-stripped and needs its positions kept.
@@ -13,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import load_yaml
 
@@ -92,14 +100,92 @@ def normalise(raw: str) -> Normalised:
         # templates, refs, tags, quote runs and stray brackets are dropped
         pos = m.end()
     emit(pos, len(raw))
-    return Normalised("".join(out), offsets, headings)
+    clean = "".join(out)
+    if not unicodedata.is_normalized("NFC", clean):  # rare: residue between marks, non-NFC input
+        clean, offsets, index = _compose(clean, offsets)
+        headings = [replace(h, clean_pos=index[h.clean_pos]) for h in headings]
+    return Normalised(clean, offsets, headings)
 
 
 def normalise_text_plain(text: str) -> str:
     """Character-level normalisation only (no markup handling)."""
     out: list[str] = []
     _emit_chars(text, 0, len(text), out, [])
-    return "".join(out)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _compose(text: str, offsets: list[int]) -> tuple[str, list[int], list[int]]:
+    """NFC of the assembled clean text with its offset map, plus old -> new clean index.
+
+    Works line by line: a newline never composes or reorders with its
+    neighbours, so the NFC of the whole is the NFC of each line, and lines that
+    are already NFC (nearly all) keep their characters and offsets untouched.
+    `index` has len(text) + 1 entries (the last one maps the end).
+    """
+    parts: list[str] = []
+    new_offsets: list[int] = []
+    index: list[int] = []
+    old = 0
+    for n, line in enumerate(text.split("\n")):
+        if n:  # the newline that ended the previous line
+            index.append(len(new_offsets))
+            new_offsets.append(offsets[old])
+            parts.append("\n")
+            old += 1
+        line_offsets = offsets[old : old + len(line)]
+        base = len(new_offsets)
+        if unicodedata.is_normalized("NFC", line):
+            parts.append(line)
+            new_offsets.extend(line_offsets)
+            index.extend(range(base, base + len(line)))
+        else:
+            composed, composed_offsets, line_index = _compose_line(line, line_offsets)
+            parts.append(composed)
+            new_offsets.extend(composed_offsets)
+            index.extend(base + k for k in line_index)
+        old += len(line)
+    index.append(len(new_offsets))
+    return "".join(parts), new_offsets, index
+
+
+def _compose_line(text: str, offsets: list[int]) -> tuple[str, list[int], list[int]]:
+    """NFC of `text` with the offsets of its characters, and old -> new index.
+
+    Characters are aligned through their canonical decompositions: NFD(NFC(s))
+    equals NFD(s), which is the characters' own decompositions concatenated (up
+    to reordering inside one run of combining marks), so an output character
+    covers the input characters whose decomposed code points it took.
+    Hand-written because unicodedata normalises but gives no alignment.
+    """
+    composed = unicodedata.normalize("NFC", text)
+    starts: list[int] = []  # where each input character starts in the decomposition
+    pos = 0
+    for ch in text:
+        starts.append(pos)
+        pos += len(unicodedata.normalize("NFD", ch))
+    n = len(text)
+    new_offsets: list[int] = []
+    out_starts: list[int] = []
+    first = 0
+    pos = 0
+    for ch in composed:
+        size = len(unicodedata.normalize("NFD", ch))
+        while first + 1 < n and starts[first + 1] <= pos:
+            first += 1
+        last = first
+        while last + 1 < n and starts[last + 1] < pos + size:
+            last += 1
+        # first <= last <= the next character's first: the map stays monotonic
+        new_offsets.append(offsets[last] if _is_mark(ch) else offsets[first])
+        out_starts.append(pos)
+        pos += size
+    index: list[int] = []
+    k = 0
+    for start in starts:  # an input character -> the first output character at or after it
+        while k < len(out_starts) and out_starts[k] < start:
+            k += 1
+        index.append(k)
+    return composed, new_offsets, index
 
 
 def _is_mark(ch: str) -> bool:
@@ -107,14 +193,15 @@ def _is_mark(ch: str) -> bool:
 
 
 def _emit_chars(raw: str, start: int, end: int, out: list[str], offsets: list[int]) -> None:
-    """Append the normalised form of raw[start:end], one offset per output char."""
+    """Append raw[start:end] with characters dropped or unified, one offset per output char.
+
+    Unicode normalisation is left to the caller (NFC over the assembled text).
+    """
     if start >= end:
         return
     piece = raw[start:end]
-    if (
-        piece.isprintable()
-        and unicodedata.is_normalized("NFC", piece)
-        and not (_DROP_CHARS.intersection(piece) or _SPACE_CHARS.intersection(piece))
+    if piece.isprintable() and not (
+        _DROP_CHARS.intersection(piece) or _SPACE_CHARS.intersection(piece)
     ):
         out.append(piece)  # fast path: nothing to change, identity map
         offsets.extend(range(start, end))
@@ -138,13 +225,9 @@ def _emit_chars(raw: str, start: int, end: int, out: list[str], offsets: list[in
         if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
             i += 1  # stray control, surrogate, private-use or unassigned character
             continue
-        # a cluster: one base character and the marks that follow it (NFC may
-        # compose across them, e.g. ে + া -> ো, or decompose য় into য + ়)
-        j = i + 1
-        while j < end and _is_mark(raw[j]) and raw[j] not in _DROP_CHARS:
-            j += 1
-        cluster = unicodedata.normalize("NFC", raw[i:j])
-        for k, c in enumerate(cluster):
-            out.append(c)
-            offsets.append(min(i + k, j - 1))
-        i = j
+        # kept as it is: composition (ে + া -> ো) and decomposition (য় -> য + ়)
+        # happen in the one NFC pass over the assembled text, which also sees
+        # marks that only meet once the markup between them is gone
+        out.append(ch)
+        offsets.append(i)
+        i += 1
