@@ -45,7 +45,7 @@ test: $(STAMP_TEST)
 train: $(STAMP)
 	$(BIN)/bnevents train
 
-## make bench: speed and memory at scale on a generated 20,000-document corpus (~20 min on
+## make bench: speed and memory at scale on a generated 20,000-document corpus (~4 min on
 ## 2 cores); prints a table, writes bench/results/latest.json. BENCH_DOCS=N resizes the
 ## corpus, BENCH_ARGS=--quick runs a small version, BENCH_ARGS="--profile 500" profiles stages
 bench: $(STAMP_TEST)
