@@ -74,26 +74,34 @@ def frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v != v  # v != v: NaN
+
+
+def _text(v: Any) -> str:
+    return "" if _missing(v) else str(v)
+
+
 def _cell(col: str) -> Callable[[Any], str]:
     """The CSV text of one value of `col`, exactly as pandas' to_csv writes `frame()`'s dtypes."""
     if col in INT_COLUMNS:
-        return lambda v: "" if v is None or v != v else str(int(v))
+        return lambda v: "" if _missing(v) else str(int(v))
     if col in BOOL_COLUMNS:
-        return lambda v: "" if v is None or v != v else str(bool(v))
+        return lambda v: "" if _missing(v) else str(bool(v))
     if col in FLOAT_COLUMNS:
-        return lambda v: "" if v is None or v != v else repr(float(v))
-    return lambda v: "" if v is None or v is pd.NA or v != v else str(v)
+        return lambda v: "" if _missing(v) else repr(float(v))
+    return _text
 
 
 def _json_value(col: str) -> Callable[[Any], Any]:
     """The JSON value of one value of `col`, as `frame()` types it (text columns never null)."""
     if col in INT_COLUMNS:
-        return lambda v: None if v is None or v != v else int(v)
+        return lambda v: None if _missing(v) else int(v)
     if col in BOOL_COLUMNS:
-        return lambda v: None if v is None or v != v else bool(v)
+        return lambda v: None if _missing(v) else bool(v)
     if col in FLOAT_COLUMNS:
-        return lambda v: None if v is None or v != v else float(v)
-    return lambda v: "" if v is None or v is pd.NA or v != v else str(v)
+        return lambda v: None if _missing(v) else float(v)
+    return _text
 
 
 def csv_header(table: str) -> str:
@@ -181,7 +189,7 @@ class TableSink:
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         if self.fmt in RENDERERS:
-            self.write_rendered(RENDERERS[self.fmt](self.table, rows))
+            self.write_encoded(RENDERERS[self.fmt](self.table, rows).encode("utf-8"))
             return
         assert self._pq is not None
         if rows or not self._header_written:
@@ -190,10 +198,6 @@ class TableSink:
                 pa.Table.from_pandas(df, schema=arrow_schema(self.table), preserve_index=False)
             )
         self._header_written = True
-
-    def write_rendered(self, text: str) -> None:
-        """Append rows already rendered by `RENDERERS[fmt]`."""
-        self.write_encoded(text.encode("utf-8"))
 
     def write_encoded(self, data: bytes) -> None:
         """Append rendered rows already encoded as UTF-8 (batch workers send these)."""
