@@ -64,10 +64,9 @@ TEXT_FORMATS = tuple(RENDERERS)  # formats a worker renders to text; the others 
 class DocOutput:
     """What a worker sends back for one document.
 
-    The rows are rendered to CSV/JSONL and encoded where they are produced, so the
-    parent, which shares the machine's cores with the workers, only moves bytes
-    (2 workers scale about 1.45x when the parent also formats the tables, 1.75x so);
-    rows travel only when a format needs them (Parquet).
+    The rows are rendered to CSV/JSONL and encoded where they are produced, in
+    parallel, so the parent, which shares the machine's cores with the workers,
+    only moves bytes; rows travel only when a format needs them (Parquet).
     """
 
     document: dict[str, Any]  # its documents-table row (status, error, counts)
@@ -199,19 +198,13 @@ def process_item(item: ReadItem, config: Config, formats: tuple[str, ...]) -> Do
     if _CRASH_ON and item.doc_id == _CRASH_ON:
         os._exit(70)  # failpoint: simulate a worker dying mid-document (tests only)
     if isinstance(item, ReadFailure):
-        analysis = Analysis(
-            Document(item.doc_id, "", source=item.source), status="error", error=item.error
-        )
-    else:
-        analysis = _pipeline_for(config).process(item)
+        return error_output(item, item.error, formats)
+    analysis = _pipeline_for(config).process(item)
     try:
         return render_output(tables.table_rows(analysis), formats)
     except Exception as exc:  # a bug in turning the analysis into rows costs one document
-        doc = Document(as_text(item.doc_id), "", source=as_text(item.source))
         error = f"cannot write this document's rows: {type(exc).__name__}: {exc}"
-        return render_output(
-            tables.table_rows(Analysis(doc, status="error", error=as_text(error))), formats
-        )
+        return error_output(item, error, formats)
 
 
 def process_many(
@@ -220,9 +213,10 @@ def process_many(
     return [(seq, process_item(item, config, formats)) for seq, item in batch]
 
 
-def _crash_output(item: ReadItem, formats: tuple[str, ...]) -> DocOutput:
-    doc = Document(item.doc_id, "", source=item.source)
-    analysis = Analysis(doc, status="error", error="worker process crashed on this document")
+def error_output(item: ReadItem, error: str, formats: tuple[str, ...]) -> DocOutput:
+    """The rows of a document that failed: its documents-table row, status=error."""
+    doc = Document(as_text(item.doc_id), "", source=as_text(item.source))
+    analysis = Analysis(doc, status="error", error=as_text(error))
     return render_output(tables.table_rows(analysis), formats)
 
 
@@ -289,7 +283,9 @@ def _run_processes(
                             process_many, [(seq, item)], config, formats
                         ).result()
                     except BrokenProcessPool:
-                        yield seq, _crash_output(item, formats)
+                        yield seq, error_output(
+                            item, "worker process crashed on this document", formats
+                        )
                     pool.shutdown()
                 pool = new_pool()
     finally:
