@@ -33,9 +33,8 @@ from pipeline import Pipeline  # noqa: E402
 from pipeline.config import load_yaml  # noqa: E402
 from pipeline.events import extract_events  # noqa: E402
 from pipeline.model import MENTION_TYPES, Analysis, Document, Event, Span  # noqa: E402
-from pipeline.normalise import normalise  # noqa: E402
 from pipeline.readers import title_from_text  # noqa: E402
-from pipeline.segment import segment  # noqa: E402
+from pipeline.segment import prepare  # noqa: E402
 
 ANN_DIR = ROOT / "annotations"
 EVENT_TYPES = load_yaml("event_types.yaml")
@@ -112,10 +111,7 @@ def read_gold(doc_id: str) -> tuple[str, list[Span], list[GoldEvent]]:
 def gold_analysis(doc_id: str, text: str, mentions: list[Span]) -> Analysis:
     """An Analysis of `text` whose mentions are the gold ones (clean offsets filled in)."""
     doc = Document(doc_id, text, title=title_from_text(text))
-    analysis = Analysis(doc)
-    norm = normalise(text)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
-    segment(analysis, norm.headings)
+    analysis = prepare(doc)
     for m in mentions:
         m.cstart = bisect.bisect_left(analysis.offsets, m.start)
         m.cend = bisect.bisect_left(analysis.offsets, m.end)

@@ -46,8 +46,7 @@ from pipeline.config import PROJECT_DIR, SHARED_DIR, Config
 from pipeline.entities import EntityRules
 from pipeline.gazetteer import default_gazetteer, split_words, suffixes
 from pipeline.model import Analysis, Document
-from pipeline.normalise import normalise
-from pipeline.segment import segment
+from pipeline.segment import prepare
 
 
 def corpus() -> list[Document]:
@@ -64,10 +63,7 @@ def corpus() -> list[Document]:
 def analyses(docs: list[Document]) -> list[Analysis]:
     out = []
     for doc in docs:
-        a = Analysis(doc)
-        norm = normalise(doc.text)
-        a.clean, a.offsets = norm.clean, norm.offsets
-        segment(a, norm.headings)
+        a = prepare(doc)
         out.append(a)
     return out
 

@@ -496,8 +496,8 @@ def target_checks(res: dict[str, Any]) -> Iterator[tuple[str, bool | None]]:
 # Stage entry points as Pipeline.analyse and the runner call them: (module, attribute).
 # Wrapping the attribute makes every call of that stage go to the stage's own profiler.
 STAGE_HOOKS: list[tuple[str, str, str]] = [
-    ("normalise", "pipeline", "normalise"),
-    ("segment", "pipeline", "segment"),
+    ("normalise", "pipeline.segment", "normalise"),
+    ("segment", "pipeline.segment", "segment"),
     ("entities rules", "pipeline.entities", "EntityRules.find"),
     ("ner_model", "pipeline.ner_model", "NerModel.predict"),
     ("dates", "pipeline.dates", "find_values"),

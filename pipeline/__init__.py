@@ -32,10 +32,9 @@ from .entities import EntityRules
 from .limits import StageTimeout, time_budget
 from .model import Analysis, Document, Event, Span
 from .ner_model import NerModel
-from .normalise import normalise
 from .output import frame
 from .readers import InputError, check_document
-from .segment import segment
+from .segment import prepare
 
 __all__ = [
     "Analysis",
@@ -73,12 +72,9 @@ class Pipeline:
 
     def analyse(self, doc: Document) -> Analysis:
         """Run every stage on one document. Bad input raises InputError."""
-        analysis = Analysis(doc)
         check_document(doc, self.config.max_doc_chars)
         started = time.monotonic()
-        norm = normalise(doc.text)
-        analysis.clean, analysis.offsets = norm.clean, norm.offsets
-        segment(analysis, norm.headings)
+        analysis = prepare(doc)
         self._check_budget(started)
 
         found: list[Span] = []

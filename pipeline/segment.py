@@ -17,8 +17,8 @@ import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 
 from .config import load_yaml
-from .model import Analysis, Section, Sentence, Token
-from .normalise import normalise_text_plain
+from .model import Analysis, Document, Section, Sentence, Token
+from .normalise import normalise, normalise_text_plain
 
 _MARKUP = load_yaml("markup.yaml")
 _REFERENCE_SECTIONS = frozenset(normalise_text_plain(t) for t in _MARKUP["reference_sections"])
@@ -43,6 +43,15 @@ _TOKEN_ATTRS = [IDX, LENGTH, IS_SPACE]
 def tokenizer() -> spacy.tokenizer.Tokenizer:
     """spaCy's rule-based Bengali tokenizer (blank pipeline: nothing to download)."""
     return spacy.blank("bn").tokenizer
+
+
+def prepare(doc: Document) -> Analysis:
+    """Normalise and segment `doc`: the Analysis every later stage starts from."""
+    analysis = Analysis(doc)
+    norm = normalise(doc.text)
+    analysis.clean, analysis.offsets = norm.clean, norm.offsets
+    segment(analysis, norm.headings)
+    return analysis
 
 
 def is_reference_section(title: str) -> bool:

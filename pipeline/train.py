@@ -38,7 +38,7 @@ from typing import Any
 
 from .config import MODELS_DIR, PROJECT_DIR, SHARED_DIR
 from .ner_model import MODEL_LABELS, trim_span
-from .normalise import normalise, normalise_text_plain
+from .normalise import normalise_text_plain
 
 ANNOTATIONS_DIR = PROJECT_DIR / "annotations"
 TRAIN_CONFIG = MODELS_DIR / "ner" / "train.cfg"
@@ -278,13 +278,10 @@ def read_brat_entities(ann_text: str) -> Spans:
 
 def analyse_for_ner(text: str, doc_id: str = "doc") -> Any:
     """Normalise and segment a document exactly as the pipeline does before the NER stage."""
-    from .model import Analysis, Document
-    from .segment import segment
+    from .model import Document
+    from .segment import prepare
 
-    analysis = Analysis(Document(doc_id, text))
-    norm = normalise(text)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
-    segment(analysis, norm.headings)
+    analysis = prepare(Document(doc_id, text))
     return analysis
 
 

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from pipeline import Document, Pipeline, dates
 from pipeline.config import Config
 from pipeline.model import Analysis, Span
-from pipeline.normalise import normalise
-from pipeline.segment import segment
+from pipeline.segment import prepare
 
 VALUE_LABELS = ("DATE", "MONEY", "QUANTITY")
 _POINT = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -32,10 +31,7 @@ def values(pipeline: Pipeline, text: str) -> list[tuple[str, str, str]]:
 
 def analysis_of(text: str) -> Analysis:
     """Normalise + segment only: the input the dates stage gets, without other stages."""
-    analysis = Analysis(Document("t", text))
-    norm = normalise(text)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
-    segment(analysis, norm.headings)
+    analysis = prepare(Document("t", text))
     return analysis
 
 

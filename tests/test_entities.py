@@ -7,9 +7,8 @@ import pytest
 from pipeline.config import Config
 from pipeline.entities import EntityRules
 from pipeline.gazetteer import COUNTRY, DEMONYM, LOC, ORG, default_gazetteer, shared_inflection
-from pipeline.model import Analysis, Document, Span
-from pipeline.normalise import normalise
-from pipeline.segment import segment
+from pipeline.model import Document, Span
+from pipeline.segment import prepare
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +17,7 @@ def rules() -> EntityRules:
 
 
 def find(rules: EntityRules, text: str) -> list[Span]:
-    analysis = Analysis(Document("t", text))
-    norm = normalise(text)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
-    segment(analysis, norm.headings)
+    analysis = prepare(Document("t", text))
     spans = rules.find(analysis)
     for s in spans:  # the data-model contract: raw offsets
         assert text[s.start : s.end] == s.text

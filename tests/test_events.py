@@ -13,9 +13,8 @@ import pytest
 from pipeline.config import load_yaml
 from pipeline.events import extract_events
 from pipeline.model import Analysis, Document, Event, Span
-from pipeline.normalise import normalise
 from pipeline.readers import title_from_text
-from pipeline.segment import segment
+from pipeline.segment import prepare
 
 # (label, surface text, norm, affiliation) — the n-th occurrence when a 5th item is given
 M = tuple
@@ -24,10 +23,7 @@ M = tuple
 def analyse(text: str, mentions: list[tuple], title: str | None = None) -> Analysis:
     """An Analysis of `text` with the given mentions placed by their surface text."""
     doc = Document("t", text, title=title if title is not None else title_from_text(text))
-    analysis = Analysis(doc)
-    norm = normalise(text)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
-    segment(analysis, norm.headings)
+    analysis = prepare(doc)
     spans = []
     seen: dict[str, int] = {}
     for item in mentions:

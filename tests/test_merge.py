@@ -11,15 +11,11 @@ from hypothesis import strategies as st
 from pipeline import merge
 from pipeline.entities import EntityRules
 from pipeline.model import Analysis, Document, Span
-from pipeline.normalise import normalise
-from pipeline.segment import segment
+from pipeline.segment import prepare
 
 
 def analyse(text: str) -> Analysis:
-    analysis = Analysis(Document("t", text))
-    norm = normalise(text)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
-    segment(analysis, norm.headings)
+    analysis = prepare(Document("t", text))
     return analysis
 
 

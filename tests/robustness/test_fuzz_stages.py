@@ -24,7 +24,7 @@ from pipeline.model import ENTITY_TYPES, VALUE_TYPES, Analysis
 from pipeline.normalise import normalise, normalise_text_plain
 from pipeline.output import frame
 from pipeline.readers import InputError
-from pipeline.segment import segment, split_sentences
+from pipeline.segment import prepare, split_sentences
 from pipeline.tables import table_rows
 
 
@@ -39,10 +39,7 @@ def pipeline(stages: str) -> Pipeline:
 
 
 def segmented(raw: str) -> Analysis:
-    analysis = Analysis(Document("fuzz", raw))
-    norm = normalise(raw)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
-    segment(analysis, norm.headings)
+    analysis = prepare(Document("fuzz", raw))
     return analysis
 
 
