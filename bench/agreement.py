@@ -1,7 +1,7 @@
 """Inter-annotator agreement between the gold annotations and an independent second annotation.
 
 Annotator 1 = annotations/<doc>.ann, annotator 2 = annotations/iaa/annotator2/<doc>.ann (same
-.txt). Scored with the project's own scorer (pipeline.evaluate.evaluate), annotator 1 in the gold
+.txt). Scored with the project's own scorer (pipeline.evaluation.evaluate), annotator 1 in the gold
 slot and annotator 2 in the prediction slot, so the figures mean exactly what the guidelines'
 section 6 defines: entity strict F1 (same span and type) per type and micro, and event F1 (same
 type, actor sets agreeing after normalisation: COUNTRY by ISO code, PERSON/ORG by overlapping span
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipeline.brat import read_directory
 from pipeline.config import PROJECT_DIR
-from pipeline.evaluate import evaluate, gold_record
+from pipeline.evaluation import evaluate, gold_record
 
 ANN = PROJECT_DIR / "annotations"
 

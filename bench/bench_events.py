@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from pipeline import Config, Pipeline  # noqa: E402
 from pipeline.config import SHARED_DIR  # noqa: E402
-from pipeline.events import extract_events  # noqa: E402
+from pipeline.io.readers import title_from_text  # noqa: E402
 from pipeline.model import Document  # noqa: E402
-from pipeline.readers import title_from_text  # noqa: E402
+from pipeline.stages.events import extract_events  # noqa: E402
 
 
 def _documents(n_gen: int) -> list[Document]:

@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import Pipeline  # noqa: E402
 from pipeline.config import load_yaml  # noqa: E402
-from pipeline.events import extract_events  # noqa: E402
+from pipeline.io.readers import title_from_text  # noqa: E402
 from pipeline.model import MENTION_TYPES, Analysis, Document, Event, Span  # noqa: E402
-from pipeline.readers import title_from_text  # noqa: E402
-from pipeline.segment import prepare  # noqa: E402
+from pipeline.stages.events import extract_events  # noqa: E402
+from pipeline.stages.segment import prepare  # noqa: E402
 
 ANN_DIR = ROOT / "annotations"
 EVENT_TYPES = load_yaml("event_types.yaml")

@@ -43,10 +43,10 @@ from spacy.tokens import Doc
 
 from pipeline import Pipeline
 from pipeline.config import PROJECT_DIR, SHARED_DIR, Config
-from pipeline.entities import EntityRules
-from pipeline.gazetteer import default_gazetteer, split_words, suffixes
 from pipeline.model import Analysis, Document
-from pipeline.segment import prepare
+from pipeline.stages.entities import EntityRules
+from pipeline.stages.entities.gazetteer import default_gazetteer, split_words, suffixes
+from pipeline.stages.segment import prepare
 
 
 def corpus() -> list[Document]:

@@ -13,7 +13,7 @@ bench/build_corpus.py (N = 20,000 documents recombined from corpus/, seeded):
   to show how time and memory grow (the N/4 run is also (d) at 2 workers); plus a
   `--engine dask` check (byte-identical CSVs to the local engine on corpus/).
 
-(c), (d) and the scaling runs go through pipeline.runner.run_batch, writing CSV
+(c), (d) and the scaling runs go through pipeline.io.runner.run_batch, writing CSV
 tables to a temporary folder, so their time includes reading, worker start-up,
 model loading and writing the output. Every configuration runs in a fresh
 subprocess; the driver samples the resident memory (psutil RSS) of that
@@ -158,7 +158,7 @@ def measure_inprocess(spec: dict[str, Any]) -> dict[str, Any]:
 
 def measure_batch(spec: dict[str, Any]) -> dict[str, Any]:
     from pipeline import Config
-    from pipeline.runner import run_batch
+    from pipeline.io.runner import run_batch
 
     out = Path(spec["out"])
     summary = run_batch(
@@ -177,7 +177,7 @@ def measure_batch(spec: dict[str, Any]) -> dict[str, Any]:
 
 def measure_dask_check(spec: dict[str, Any]) -> dict[str, Any]:
     """`--engine dask` on a LocalCluster vs the local engine on corpus/: same CSV bytes?"""
-    from pipeline.runner import run_batch
+    from pipeline.io.runner import run_batch
 
     base = Path(spec["out"])
     times = {}
@@ -496,18 +496,18 @@ def target_checks(res: dict[str, Any]) -> Iterator[tuple[str, bool | None]]:
 # Stage entry points as Pipeline.analyse and the runner call them: (module, attribute).
 # Wrapping the attribute makes every call of that stage go to the stage's own profiler.
 STAGE_HOOKS: list[tuple[str, str, str]] = [
-    ("normalise", "pipeline.segment", "normalise"),
-    ("segment", "pipeline.segment", "segment"),
-    ("entities rules", "pipeline.entities", "EntityRules.find"),
-    ("ner_model", "pipeline.ner_model", "NerModel.predict"),
-    ("dates", "pipeline.dates", "find_values"),
-    ("merge", "pipeline.merge", "merge_mentions"),
-    ("events", "pipeline.events", "extract_events"),
-    ("tables", "pipeline.tables", "assign_ids"),
-    ("tables", "pipeline.tables", "table_rows"),
-    ("output", "pipeline.runner", "render_output"),
-    ("output", "pipeline.runner", "RunState.write_part"),
-    ("output", "pipeline.runner", "_assemble"),
+    ("normalise", "pipeline.stages.segment", "normalise"),
+    ("segment", "pipeline.stages.segment", "segment"),
+    ("entities rules", "pipeline.stages.entities", "EntityRules.find"),
+    ("ner_model", "pipeline.stages.ner", "NerModel.predict"),
+    ("dates", "pipeline.stages.values", "find_values"),
+    ("merge", "pipeline.stages.merge", "merge_mentions"),
+    ("events", "pipeline.stages.events", "extract_events"),
+    ("tables", "pipeline.io.tables", "assign_ids"),
+    ("tables", "pipeline.io.tables", "table_rows"),
+    ("output", "pipeline.io.runner", "render_output"),
+    ("output", "pipeline.io.runner", "RunState.write_part"),
+    ("output", "pipeline.io.runner", "_assemble"),
 ]
 
 
@@ -610,7 +610,7 @@ def _short(filename: str) -> str:
 def run_profile(n_docs: int, seed: int, top: int) -> dict[str, Any]:
     """Full pipeline over n generated documents, one process: time and hot spots per stage."""
     from pipeline import Config
-    from pipeline.runner import run_batch
+    from pipeline.io.runner import run_batch
 
     tmp = Path(tempfile.mkdtemp(prefix="bnevents-profile-"))
     try:

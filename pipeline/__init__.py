@@ -26,15 +26,17 @@ from typing import Any
 
 import pandas as pd
 
-from . import dates, events, merge, tables
-from .config import Config
-from .entities import EntityRules
-from .limits import StageTimeout, time_budget
-from .model import Analysis, Document, Event, Span
-from .ner_model import NerModel
-from .output import frame
-from .readers import InputError, check_document
-from .segment import prepare
+from pipeline.config import Config
+from pipeline.io import tables
+from pipeline.io.readers import InputError, check_document
+from pipeline.io.writers import frame
+from pipeline.limits import StageTimeout, time_budget
+from pipeline.model import Analysis, Document, Event, Span
+from pipeline.stages import events, merge
+from pipeline.stages import values as dates
+from pipeline.stages.entities import EntityRules
+from pipeline.stages.ner import NerModel
+from pipeline.stages.segment import prepare
 
 __all__ = [
     "Analysis",
@@ -183,7 +185,7 @@ def extract(
         if _DEFAULT_PIPELINE is None:
             _DEFAULT_PIPELINE = Pipeline()
         pipeline = _DEFAULT_PIPELINE
-    from .readers import title_from_text
+    from pipeline.io.readers import title_from_text
 
     doc = Document(doc_id, text, title=title if title is not None else title_from_text(text))
     analysis = pipeline.analyse(doc)
@@ -192,7 +194,7 @@ def extract(
 
 
 def run(inputs: str | Path | list[str | Path], out_dir: str | Path, **options: Any) -> Any:
-    """Process a batch and write its tables; see `pipeline.runner.run_batch` for options."""
-    from .runner import run_batch
+    """Process a batch and write its tables; see `pipeline.io.runner.run_batch` for options."""
+    from pipeline.io.runner import run_batch
 
     return run_batch(inputs, out_dir, **options)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from .config import STAGE_CHOICES, Config
-from .output import FORMATS
-from .readers import InputError
-from .runner import CHUNK_SIZE
+from pipeline.config import STAGE_CHOICES, Config
+from pipeline.io.readers import InputError
+from pipeline.io.runner import CHUNK_SIZE
+from pipeline.io.writers import FORMATS
 
 
 def _formats(value: str) -> list[str]:
@@ -138,7 +138,7 @@ def run(
     documents.csv and the batch goes on; the exit code is then 1. After a crash
     or Ctrl-C, run the same command with --resume to finish the rest.
     """
-    from .runner import RunInterrupted, default_workers, run_batch
+    from pipeline.io.runner import RunInterrupted, default_workers, run_batch
 
     formats = _formats(fmt)
     config = Config(
@@ -190,7 +190,7 @@ def validate(directory: Path) -> None:
     values, overlapping mentions and dangling ids. One `file:line: message` per problem;
     exit code 1 when there is any.
     """
-    from .brat import validate_directory
+    from pipeline.brat import validate_directory
 
     problems, checked = validate_directory(directory)
     for problem in problems:
@@ -205,7 +205,7 @@ def validate(directory: Path) -> None:
 def stats(gold_dir: Path, markdown: bool) -> None:
     """Print statistics of a brat gold folder: mentions and events per type, attributes,
     Affiliations, DATE forms and the dev/test sizes of GOLD_DIR/split.json."""
-    from .brat import format_statistics, gold_statistics
+    from pipeline.brat import format_statistics, gold_statistics
 
     click.echo(format_statistics(gold_statistics(gold_dir), markdown=markdown), nl=False)
 
@@ -255,9 +255,14 @@ def eval_cmd(
     on the gold texts itself and the merged stage is the main result. Documents that
     failed in the run count as all missed. Exit code 1 when a --min-f1 floor is missed.
     """
-    from .evaluate import STAGE_NAMES, evaluate_run, load_gold, lookup, run_stages
-    from .readers import InputError
-    from .report import ner_external_note, render_markdown, update_readme, write_report
+    from pipeline.evaluation import STAGE_NAMES, evaluate_run, load_gold, lookup, run_stages
+    from pipeline.evaluation.report import (
+        ner_external_note,
+        render_markdown,
+        update_readme,
+        write_report,
+    )
+    from pipeline.io.readers import InputError
 
     if len(paths) > 2 or (len(paths) == 1 and stages is None):
         raise click.UsageError("give RUN_DIR GOLD_DIR, or GOLD_DIR alone with --stages")
@@ -353,8 +358,8 @@ def export(run_dir: Path, fmt: str, out_dir: Path | None, excel: bool,
     documents table (`source`), or from --texts DIR. Exit code 1 when a document had to be
     skipped.
     """
-    from .export import EXPORT_FORMATS, export_run
-    from .readers import InputError
+    from pipeline.io.export import EXPORT_FORMATS, export_run
+    from pipeline.io.readers import InputError
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     bad = [f for f in formats if f not in EXPORT_FORMATS]
@@ -393,8 +398,8 @@ def train(
     Prints entity-level strict P/R/F1 per type on the ner-rifat1493 test split
     and on the project's test gold, for each candidate.
     """
-    from . import train as training
-    from .config import MODELS_DIR, PROJECT_DIR, SHARED_DIR
+    from pipeline import train as training
+    from pipeline.config import MODELS_DIR, PROJECT_DIR, SHARED_DIR
 
     chosen = tuple(c.strip() for c in candidates.split(",") if c.strip())
     bad = [c for c in chosen if c not in ("spacy", "crf")]

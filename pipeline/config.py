@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-RESOURCES_DIR = PACKAGE_DIR / "resources"
+SCHEMA_DIR = PACKAGE_DIR / "schema"
 PROJECT_DIR = PACKAGE_DIR.parent
 MODELS_DIR = Path(os.environ.get("BNEVENTS_MODELS", PROJECT_DIR / "models"))
 # ../shared beside the project: external data sets and the spec (read-only, optional)
@@ -42,18 +42,18 @@ class Config:
 
 @functools.cache
 def load_yaml(name: str) -> Any:
-    """Load a resource file from pipeline/resources (cached; treat the result as read-only)."""
-    with open(RESOURCES_DIR / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """TRANSITIONAL (phase 1 of the move to language packs): a file of the default pack
+    or of the schema. Stages read their pack when they are built instead."""
+    from pipeline.lang import load_pack
+
+    if (SCHEMA_DIR / name).is_file():
+        with open(SCHEMA_DIR / name, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    return load_pack().yaml(name)
 
 
 def load_tsv(name: str) -> list[list[str]]:
-    """Rows of a TSV resource, skipping '#' comment lines and blank lines."""
-    rows = []
-    with open(RESOURCES_DIR / name, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            rows.append(line.split("\t"))
-    return rows
+    """TRANSITIONAL: rows of a TSV file of the default pack."""
+    from pipeline.lang import load_pack
+
+    return load_pack().tsv(name)

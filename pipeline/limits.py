@@ -36,9 +36,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from .readers import InputError
+from pipeline.io.readers import InputError
 
-_PACKAGE = Path(__file__).resolve().parent
+_STAGES = Path(__file__).resolve().parent / "stages"
 REPEAT = 0.25  # seconds between alarms once the budget is spent (see time_budget)
 
 
@@ -51,12 +51,20 @@ def can_interrupt() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+def stage_module(filename: str) -> str:
+    """The dotted name under `pipeline.stages` of a source file ("values.dates"), or ""."""
+    path = Path(filename)
+    if not path.is_relative_to(_STAGES):
+        return ""
+    return ".".join(path.relative_to(_STAGES).with_suffix("").parts).removesuffix(".__init__")
+
+
 def _where(frame: FrameType | None) -> str:
-    """The innermost pipeline function running when the budget ran out, e.g. dates._scan."""
+    """The innermost stage function running when the budget ran out, e.g. values._scan."""
     while frame is not None:
-        path = Path(frame.f_code.co_filename)
-        if path.parent == _PACKAGE and path.stem not in ("__init__", "limits"):
-            return f"{path.stem}.{frame.f_code.co_name}"
+        module = stage_module(frame.f_code.co_filename)
+        if module:
+            return f"{module}.{frame.f_code.co_name}"
         frame = frame.f_back
     return ""
 

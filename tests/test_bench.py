@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import PROJECT_DIR
-from pipeline.readers import read_documents
+from pipeline.io.readers import read_documents
 
 N = 300
 

@@ -12,7 +12,7 @@ def refuse(*a, **k):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
-from pipeline._bnlp import import_bnlp
+from pipeline.train.bnlp_import import import_bnlp
 bnlp = import_bnlp()
 assert hasattr(bnlp, "CRFTaggerTrainer")
 import nltk

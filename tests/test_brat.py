@@ -180,8 +180,8 @@ def test_validate_command(tmp_path: Path):
 
 
 def _analysis():
+    from pipeline.io.tables import assign_ids
     from pipeline.model import Analysis, Document, Event, Span
-    from pipeline.tables import assign_ids
 
     def span(label: str, s: str, **kw) -> Span:
         a = TEXT.index(s)
@@ -201,7 +201,7 @@ def _analysis():
 
 def test_writer_round_trip_from_analysis_and_from_tables():
     from pipeline.brat import analysis_to_ann, tables_to_ann
-    from pipeline.tables import table_rows
+    from pipeline.io.tables import table_rows
 
     analysis = _analysis()
     rows = table_rows(analysis)

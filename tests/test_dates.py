@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import Document, Pipeline, dates
+from pipeline import Document, Pipeline
 from pipeline.config import Config
 from pipeline.model import Analysis, Span
-from pipeline.segment import prepare
+from pipeline.stages import values as dates
+from pipeline.stages.segment import prepare
 
 VALUE_LABELS = ("DATE", "MONEY", "QUANTITY")
 _POINT = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"

@@ -5,10 +5,17 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import Config
-from pipeline.entities import EntityRules
-from pipeline.gazetteer import COUNTRY, DEMONYM, LOC, ORG, default_gazetteer, shared_inflection
 from pipeline.model import Document, Span
-from pipeline.segment import prepare
+from pipeline.stages.entities import EntityRules
+from pipeline.stages.entities.gazetteer import (
+    COUNTRY,
+    DEMONYM,
+    LOC,
+    ORG,
+    default_gazetteer,
+    shared_inflection,
+)
+from pipeline.stages.segment import prepare
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +294,7 @@ SPLIT_CASES = [
 
 @pytest.mark.parametrize("text", SPLIT_CASES)
 def test_split_columns_is_split_words_with_gaps(text: str) -> None:
-    from pipeline.gazetteer import WORD_RE, split_columns, split_words
+    from pipeline.stages.entities.gazetteer import WORD_RE, split_columns, split_words
 
     words = split_words(text, 7)
     got = split_columns(text, 7)
@@ -303,7 +310,7 @@ def test_split_columns_is_split_words_with_gaps(text: str) -> None:
 
 
 def test_gazetteer_match_from_candidates_equals_plain_match(rules: EntityRules) -> None:
-    from pipeline.gazetteer import split_words
+    from pipeline.stages.entities.gazetteer import split_words
 
     gaz = default_gazetteer()
     text = ("মার্কিন যুক্তরাষ্ট্রের রাষ্ট্রপতি জো বাইডেন ও সৌদি আরবের বাদশাহ "

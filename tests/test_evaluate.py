@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from pipeline.brat import parse_ann
-from pipeline.evaluate import (
+from pipeline.evaluation import (
     Mention,
     evaluate,
     gold_record,
@@ -23,7 +23,7 @@ from pipeline.evaluate import (
     predicted_records,
     same_actor,
 )
-from pipeline.output import TableSink, frame
+from pipeline.io.writers import TableSink, frame
 
 TEXT = (
     "২০১৮ সালের ৫ মার্চ ভারতের প্রধানমন্ত্রী নরেন্দ্র মোদী ঢাকা সফর করেন। "
@@ -313,7 +313,7 @@ def test_eval_command_reports_and_thresholds(tmp_path: Path):
 
 
 def test_stage_ablation_in_one_command(tmp_path: Path):
-    from pipeline.evaluate import STAGE_NAMES, headline
+    from pipeline.evaluation import STAGE_NAMES, headline
 
     _, gold_dir = write_case(tmp_path)
     run = tmp_path / "fresh-run"

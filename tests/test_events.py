@@ -11,10 +11,10 @@ import bisect
 import pytest
 
 from pipeline.config import load_yaml
-from pipeline.events import extract_events
+from pipeline.io.readers import title_from_text
 from pipeline.model import Analysis, Document, Event, Span
-from pipeline.readers import title_from_text
-from pipeline.segment import prepare
+from pipeline.stages.events import extract_events
+from pipeline.stages.segment import prepare
 
 # (label, surface text, norm, affiliation) — the n-th occurrence when a 5th item is given
 M = tuple
@@ -400,8 +400,8 @@ def test_extract_events_is_repeatable_and_leaves_the_analysis_alone() -> None:
 
 
 def test_clause_ids_break_after_a_finite_verb_before_a_conjunction_and_after_a_converb() -> None:
-    from pipeline.events import clause_ids
-    from pipeline.normalise import normalise_text_plain
+    from pipeline.stages.events import clause_ids
+    from pipeline.stages.normalise import normalise_text_plain
 
     def ids(sentence: str) -> list[int]:
         return clause_ids(normalise_text_plain(sentence).split())
@@ -415,8 +415,8 @@ def test_clause_ids_break_after_a_finite_verb_before_a_conjunction_and_after_a_c
 
 
 def test_word_form_cache_answers_like_the_function_after_it_is_emptied() -> None:
-    from pipeline.events import _FormCache, _negation_class
-    from pipeline.normalise import normalise_text_plain
+    from pipeline.stages.events import _FormCache, _negation_class
+    from pipeline.stages.normalise import normalise_text_plain
 
     cache = _FormCache(_negation_class, limit=2)
     words = [normalise_text_plain(w) for w in ("হয়নি", "চুক্তি", "না", "হয়নি", "বাহিনী", "না")]

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from pipeline.brat import read_document
-from pipeline.output import read_table
-from pipeline.tables import TABLE_COLUMNS
+from pipeline.io.tables import TABLE_COLUMNS
+from pipeline.io.writers import read_table
 
 ARTICLE = (
     "'''ভারত–নেপাল সম্পর্ক''' বলতে ভারত ও নেপালের মধ্যকার দ্বিপাক্ষিক সম্পর্ককে বোঝায়।\n"

@@ -27,9 +27,9 @@ import pytest
 from run_helpers import wait_for_parts
 
 from pipeline import Config
-from pipeline.output import TableSink
-from pipeline.readers import InputError
-from pipeline.runner import run_batch
+from pipeline.io.readers import InputError
+from pipeline.io.runner import run_batch
+from pipeline.io.writers import TableSink
 
 PROJECT = Path(__file__).resolve().parent.parent
 BNEVENTS = [sys.executable, "-m", "pipeline.cli"]
@@ -226,7 +226,7 @@ def test_failure_while_assembling_tables_then_resume(
 
 KILL_AT_PUBLISH = """
 import os, signal, sys
-from pipeline.output import TableSink
+from pipeline.io.writers import TableSink
 from pipeline.cli import main
 real = TableSink.publish
 done = []
@@ -305,7 +305,7 @@ def test_a_stage_bug_on_one_document_is_recorded_not_fatal(
     docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fault injection: the event stage raises on one document (as a bug would)."""
-    from pipeline import events
+    from pipeline.stages import events
 
     victim = ids(docs)[3]
     real = events.extract_events
@@ -329,7 +329,7 @@ def test_failure_building_one_documents_rows_costs_that_document(
 ) -> None:
     """An exception from the table code on one document (a bug, not bad input) is recorded
     as that document's failure; the rest of the batch is written in full."""
-    import pipeline.tables as tables_module
+    import pipeline.io.tables as tables_module
 
     real_event_row = tables_module.event_row
     victim = ids(docs)[3]

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import merge
-from pipeline.entities import EntityRules
 from pipeline.model import Analysis, Document, Span
-from pipeline.segment import prepare
+from pipeline.stages import merge
+from pipeline.stages.entities import EntityRules
+from pipeline.stages.segment import prepare
 
 
 def analyse(text: str) -> Analysis:

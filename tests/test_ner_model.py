@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import MODELS_DIR
-from pipeline.ner_model import (
+from pipeline.stages.ner import (
     EntityTagger,
     NerModel,
     OpenBlasOps,

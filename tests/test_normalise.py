@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise import normalise, normalise_text_plain
+from pipeline.stages.normalise import normalise, normalise_text_plain
 
 # Bengali-heavy text with the troublesome pieces: nukta forms (precomposed and
 # decomposed), two-part vowel signs, khanda ta with ZWJ, wiki residue, controls.

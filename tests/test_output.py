@@ -16,10 +16,10 @@ import pytest
 
 from pipeline import Pipeline
 from pipeline.config import Config
+from pipeline.io.readers import read_documents
+from pipeline.io.tables import TABLE_COLUMNS, table_rows
+from pipeline.io.writers import TableSink, csv_header, frame, read_table, render_csv, render_jsonl
 from pipeline.model import Document
-from pipeline.output import TableSink, csv_header, frame, read_table, render_csv, render_jsonl
-from pipeline.readers import read_documents
-from pipeline.tables import TABLE_COLUMNS, table_rows
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

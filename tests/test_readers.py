@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from pipeline import Pipeline
-from pipeline.model import Document
-from pipeline.readers import (
+from pipeline.io.readers import (
     InputError,
     ReadFailure,
     check_document,
     is_relations_title,
     read_documents,
 )
+from pipeline.model import Document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = "'''ভারত–নেপাল সম্পর্ক''' বলতে দুই দেশের সম্পর্ক বোঝায়। ১৯৫০ সালে চুক্তি হয়।"

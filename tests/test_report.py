@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from pipeline.brat import parse_ann
-from pipeline.evaluate import Mention, evaluate, gold_record
-from pipeline.report import README_END, README_START, update_readme, write_report
+from pipeline.evaluation import Mention, evaluate, gold_record
+from pipeline.evaluation.report import README_END, README_START, update_readme, write_report
 
 TEXT = "বাংলাদেশ ও ভারত চুক্তি স্বাক্ষর করে। পরে ভারতের প্রতিনিধি ঢাকা সফর করেন।"
 
@@ -71,8 +71,9 @@ def test_readme_section_regenerated(tmp_path: Path, report_dir: Path):
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n\n## Accuracy\n\n{README_START}\nold numbers\n{README_END}\n\n"
                       "## After\n", encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "pipeline.report", "readme", str(report_dir),
-                          str(readme)], capture_output=True, text=True, timeout=120)
+    res = subprocess.run([sys.executable, "-m", "pipeline.evaluation.report", "readme",
+                          str(report_dir), str(readme)],
+                         capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     text = readme.read_text(encoding="utf-8")
     assert "old numbers" not in text

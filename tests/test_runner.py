@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from run_helpers import wait_for_parts
 
-from pipeline.runner import run_batch
+from pipeline.io.runner import run_batch
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "corpus"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline import Pipeline
 from pipeline.model import Document
-from pipeline.segment import split_sentences
+from pipeline.stages.segment import split_sentences
 
 
 def analyse(text: str):

@@ -248,8 +248,8 @@ def check_span(raw: str, span: Any, clean: str | None = None) -> None:
 
 def check_analysis(analysis: Any) -> None:
     """Every span, sentence, token and event of a finished analysis points into raw."""
+    from pipeline.io.tables import EVENT_TYPES
     from pipeline.model import MENTION_TYPES
-    from pipeline.tables import EVENT_TYPES
 
     raw, clean = analysis.doc.text, analysis.clean
     if analysis.status != "ok":

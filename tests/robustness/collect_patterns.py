@@ -27,8 +27,10 @@ def _recording(pattern, flags):
         frame = frame.f_back
     if frame is not None and isinstance(compiled.pattern, str):
         path = Path(frame.f_code.co_filename)
-        if path.parent == PACKAGE:
-            FOUND.setdefault((compiled.pattern, compiled.flags), f"{path.stem}:{frame.f_lineno}")
+        if path.is_relative_to(PACKAGE):
+            module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+            module = module.removesuffix(".__init__")
+            FOUND.setdefault((compiled.pattern, compiled.flags), f"{module}:{frame.f_lineno}")
     return compiled
 
 
@@ -41,15 +43,16 @@ def main() -> None:
     import pipeline
     from pipeline import Config, Document, Pipeline
 
-    for info in pkgutil.iter_modules(pipeline.__path__):
-        if info.name not in ("train",):  # train imports spaCy training machinery only
-            importlib.import_module(f"pipeline.{info.name}")
+    for info in pkgutil.walk_packages(pipeline.__path__, "pipeline."):
+        if not info.name.startswith("pipeline.train"):  # spaCy training machinery only
+            importlib.import_module(info.name)
     texts = sorted((PROJECT / "corpus").glob("*.txt"))[:4]
     pipe = Pipeline(Config(stages="rule"))
     for path in texts:
         pipe.process(Document(path.stem, path.read_text(encoding="utf-8")))
     # run-time patterns on paths the corpus may not take
-    from pipeline import export, readers, report
+    from pipeline.evaluation import report
+    from pipeline.io import export, readers
 
     pipe.process(Document("latin", "J. Smith বলেন। ভারত ও বাংলাদেশ।"))
     readers.wikitext_to_dump_text("'''ক–খ সম্পর্ক''' [[ক|খ]] {{x}} == ইতিহাস ==")
@@ -58,7 +61,7 @@ def main() -> None:
     gold = PROJECT / "annotations"
     if gold.is_dir():
         from pipeline.brat import validate_directory
-        from pipeline.evaluate import load_gold, run_stages
+        from pipeline.evaluation import load_gold, run_stages
 
         validate_directory(gold)
         docs = dict(list(load_gold(gold).items())[:2])

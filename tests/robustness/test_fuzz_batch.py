@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from test_fuzz_readers import file_bytes, jsonl_line
 
 from pipeline import Config
-from pipeline.runner import run_batch
+from pipeline.io.runner import run_batch
 
 CONFIG = Config(stages="rule", doc_time_budget=20.0)
 

@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 
 from pipeline.brat import load_conf, parse_ann, read_document, validate_document
 from pipeline.cli import main
-from pipeline.evaluate import evaluate_run, gold_record
-from pipeline.output import BOOL_COLUMNS, INT_COLUMNS
-from pipeline.readers import InputError
-from pipeline.tables import TABLE_COLUMNS
+from pipeline.evaluation import evaluate_run, gold_record
+from pipeline.io.readers import InputError
+from pipeline.io.tables import TABLE_COLUMNS
+from pipeline.io.writers import BOOL_COLUMNS, INT_COLUMNS
 
 TYPES = ["COUNTRY", "PERSON", "ORG", "LOC", "DATE", "MONEY", "QUANTITY", "AGREEMENT", "VISIT",
          "TRADE", "Country", "EVENT", "", "T1", "বাংলা"]

@@ -22,8 +22,8 @@ import bn_strategies as fz
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.io.readers import ReadFailure, is_relations_title, read_documents
 from pipeline.model import Document
-from pipeline.readers import ReadFailure, is_relations_title, read_documents
 
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

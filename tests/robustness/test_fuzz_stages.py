@@ -17,15 +17,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import Config, Document, Pipeline, extract
-from pipeline import dates as dates_stage
-from pipeline import events as events_stage
-from pipeline.entities import EntityRules
+from pipeline.io.readers import InputError
+from pipeline.io.tables import table_rows
+from pipeline.io.writers import frame
 from pipeline.model import ENTITY_TYPES, VALUE_TYPES, Analysis
-from pipeline.normalise import normalise, normalise_text_plain
-from pipeline.output import frame
-from pipeline.readers import InputError
-from pipeline.segment import prepare, split_sentences
-from pipeline.tables import table_rows
+from pipeline.stages import events as events_stage
+from pipeline.stages import values as dates_stage
+from pipeline.stages.entities import EntityRules
+from pipeline.stages.normalise import normalise, normalise_text_plain
+from pipeline.stages.segment import prepare, split_sentences
 
 
 @functools.cache

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from pipeline import Config, Document, Pipeline
 from pipeline.brat import parse_ann
 from pipeline.cli import main
-from pipeline.dates import bangla_to_gregorian
-from pipeline.runner import run_batch
-from pipeline.tables import TABLE_COLUMNS
+from pipeline.io.runner import run_batch
+from pipeline.io.tables import TABLE_COLUMNS
+from pipeline.stages.values import bangla_to_gregorian
 
 GOOD = "ভারত ও বাংলাদেশ ২০১৪ সালে একটি চুক্তি স্বাক্ষর করে।"
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 import contextlib
 import io
 import types
+from pathlib import Path
 
-from .config import RESOURCES_DIR
-
-NLTK_MARKER_DIR = RESOURCES_DIR / "nltk_data"
+NLTK_MARKER_DIR = Path(__file__).resolve().parent / "nltk_data"
 
 
 def _refuse_download(*_args: object, **_kwargs: object) -> bool:

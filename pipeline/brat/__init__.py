@@ -25,12 +25,12 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
-from .config import RESOURCES_DIR, load_tsv
-from .model import ENTITY_TYPES, MENTION_TYPES, VALUE_TYPES, Analysis
-from .readers import InputError, decode_utf8
+from pipeline.config import SCHEMA_DIR, load_tsv
+from pipeline.io.readers import InputError, decode_utf8
+from pipeline.model import ENTITY_TYPES, MENTION_TYPES, VALUE_TYPES, Analysis
 
 CONF_NAME = "annotation.conf"
-PACKAGED_CONF = RESOURCES_DIR / CONF_NAME
+PACKAGED_CONF = SCHEMA_DIR / CONF_NAME
 # guidelines §7 "units are km, MW, m, m3, t"
 QTY_UNITS = frozenset({"km", "MW", "m", "m3", "t"})
 NORM_PREFIX = {"COUNTRY": "ISO3166", "DATE": "TIMEX3", "MONEY": "MONEY", "QUANTITY": "QTY"}
@@ -800,8 +800,8 @@ _SHAPE_FORM = {"Y": "year", "YM": "month", "YMD": "day", "DEC": "decade", "CENT"
 @functools.cache
 def _date_vocabulary() -> dict[str, tuple[str, ...]]:
     """Normalised marker words of dates.yaml: calendars, relative determiners and words."""
-    from .config import load_yaml
-    from .normalise import normalise_text_plain
+    from pipeline.config import load_yaml
+    from pipeline.stages.normalise import normalise_text_plain
 
     data = load_yaml("dates.yaml")
 
@@ -822,7 +822,7 @@ def _date_vocabulary() -> dict[str, tuple[str, ...]]:
 
 def date_forms(text: str, value: str) -> list[str]:
     """The statistics forms of one DATE mention (its value shape first, then surface forms)."""
-    from .normalise import normalise_text_plain
+    from pipeline.stages.normalise import normalise_text_plain
 
     vocab = _date_vocabulary()
     forms = []

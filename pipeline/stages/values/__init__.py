@@ -40,9 +40,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from .config import load_yaml
-from .model import Analysis, Span
-from .normalise import normalise_text_plain
+from pipeline.config import load_yaml
+from pipeline.model import Analysis, Span
+from pipeline.stages.normalise import normalise_text_plain
 
 # ---------------------------------------------------------------------------
 # lexicons (built once at import from resources + babel + dateparser data)

@@ -27,7 +27,7 @@ from spacy.pipeline import Tagger
 from thinc.api import NumpyOps, Ops, get_current_ops, set_current_ops
 from threadpoolctl import ThreadpoolController
 
-from .model import Analysis, Span
+from pipeline.model import Analysis, Span
 
 MODEL_LABELS = ("PERSON", "ORG", "GPE", "DATE")
 _BATCH = 256  # sentences per spaCy batch

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .config import load_yaml
+from pipeline.config import load_yaml
 
 # Characters removed outright: zero-width joiners/non-joiners, zero-width space,
 # BOM, soft hyphen, bidi marks. ZWJ/ZWNJ only steer rendering in Bengali;

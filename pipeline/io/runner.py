@@ -36,11 +36,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from . import tables
-from .config import Config
-from .model import Analysis, Document
-from .output import FORMATS, RENDERERS, TableSink, remove_stale_temporaries
-from .readers import (
+from pipeline.config import Config
+from pipeline.io import tables
+from pipeline.io.readers import (
     InputError,
     ReadFailure,
     ReadItem,
@@ -48,6 +46,8 @@ from .readers import (
     input_kind,
     read_documents,
 )
+from pipeline.io.writers import FORMATS, RENDERERS, TableSink, remove_stale_temporaries
+from pipeline.model import Analysis, Document
 
 CHUNK_SIZE = 200  # documents per part file: bounds memory whatever the input size
 TASK_SIZE = 4  # documents per task sent to a worker process
@@ -172,7 +172,7 @@ def _mp_context() -> Any:
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline", "pipeline.runner"])
+    ctx.set_forkserver_preload(["pipeline", "pipeline.io.runner"])
     return ctx
 
 
@@ -181,7 +181,7 @@ _WORKER: dict[Config, Any] = {}  # one Pipeline per configuration per process: m
 
 def _pipeline_for(config: Config) -> Any:
     if config not in _WORKER:
-        from . import Pipeline
+        from pipeline import Pipeline
 
         _WORKER[config] = Pipeline(config)
     return _WORKER[config]

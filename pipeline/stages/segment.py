@@ -16,9 +16,9 @@ import re
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-from .config import load_yaml
-from .model import Analysis, Document, Section, Sentence, Token
-from .normalise import normalise, normalise_text_plain
+from pipeline.config import load_yaml
+from pipeline.model import Analysis, Document, Section, Sentence, Token
+from pipeline.stages.normalise import normalise, normalise_text_plain
 
 _MARKUP = load_yaml("markup.yaml")
 _REFERENCE_SECTIONS = frozenset(normalise_text_plain(t) for t in _MARKUP["reference_sections"])

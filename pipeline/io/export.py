@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .brat import tables_to_ann
-from .output import FORMATS, TableSink, read_table
-from .readers import InputError, decode_utf8, read_documents
-from .tables import TABLE_COLUMNS
+from pipeline.brat import tables_to_ann
+from pipeline.io.readers import InputError, decode_utf8, read_documents
+from pipeline.io.tables import TABLE_COLUMNS
+from pipeline.io.writers import FORMATS, TableSink, read_table
 
 EXPORT_FORMATS = (*FORMATS, "brat")
 _SOURCE_SUFFIX = re.compile(r"(?::\d+|#page=.*)$")

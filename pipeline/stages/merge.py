@@ -40,7 +40,7 @@ from __future__ import annotations
 import bisect
 import operator
 
-from .model import VALUE_TYPES, Analysis, Span
+from pipeline.model import VALUE_TYPES, Analysis, Span
 
 MODEL_OVERRIDE = 0.8  # model confidence needed to override an overlapping rule span
 # model confidence needed for a model-only span to be added (step 5). The confidence
@@ -63,7 +63,7 @@ def _contains(outer: Span, inner: Span) -> bool:
 
 def normalise_model_span(span: Span) -> Span:
     """Policy step 1: decide COUNTRY vs LOC for a model span with the gazetteer."""
-    from .gazetteer import COUNTRY, default_gazetteer
+    from pipeline.stages.entities.gazetteer import COUNTRY, default_gazetteer
 
     if span.label not in ("GPE", "LOC", "COUNTRY", "PERSON", "ORG"):
         return span
@@ -199,7 +199,7 @@ _BY_OFFSETS = operator.attrgetter("start", "end")
 
 def affiliate_context(analysis: Analysis, mentions: list[Span]) -> None:
     """Policy step 7: affiliation from context for PERSON/ORG spans that have none."""
-    from .entities import context_affiliation
+    from pipeline.stages.entities import context_affiliation
 
     for span in mentions:
         # rule spans were affiliated by the rule stage (an empty one is deliberate:

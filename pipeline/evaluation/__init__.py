@@ -43,11 +43,11 @@ from typing import Any
 
 import pandas as pd
 
-from .brat import BratDocument
-from .model import MENTION_TYPES
-from .normalise import normalise_text_plain
-from .segment import split_sentences
-from .tables import EVENT_TYPES
+from pipeline.brat import BratDocument
+from pipeline.io.tables import EVENT_TYPES
+from pipeline.model import MENTION_TYPES
+from pipeline.stages.normalise import normalise_text_plain
+from pipeline.stages.segment import split_sentences
 
 ROLES = ("Actor1", "Actor2", "Time", "Place", "Value")
 ACTOR_ROLES = ("Actor1", "Actor2")
@@ -232,14 +232,14 @@ def predicted_records(tables: dict[str, pd.DataFrame]) -> dict[str, DocRecord]:
 
 
 def _qty_units() -> frozenset[str]:
-    from .brat import QTY_UNITS
+    from pipeline.brat import QTY_UNITS
 
     return QTY_UNITS
 
 
 def read_run(run_dir: Path) -> dict[str, pd.DataFrame]:
     """The documents, entities and events tables of a `bnevents run` folder (any format)."""
-    from .output import read_table
+    from pipeline.io.writers import read_table
 
     out = {}
     for name in ("documents", "entities", "events"):
@@ -867,7 +867,7 @@ def split_ids(gold_dir: Path, split: str) -> list[str] | None:
 
 
 def load_gold(gold_dir: Path, split: str = "all") -> dict[str, BratDocument]:
-    from .brat import read_directory
+    from pipeline.brat import read_directory
 
     return read_directory(gold_dir, split_ids(gold_dir, split))
 
@@ -875,7 +875,7 @@ def load_gold(gold_dir: Path, split: str = "all") -> dict[str, BratDocument]:
 def evaluate_run(run_dir: Path, gold_docs: dict[str, BratDocument]) -> Evaluation:
     """Score a run folder. Raises InputError when a run table is malformed (a cell that
     should be a number is not), FileNotFoundError when a table is missing."""
-    from .readers import InputError
+    from pipeline.io.readers import InputError
 
     try:
         pred = predicted_records(read_run(run_dir))
@@ -893,7 +893,7 @@ STAGE_DESCRIPTIONS = {
     "(Config(stages='model'))",
     "both": "rule and model stages merged: the default pipeline (Config(stages='both'))",
     "baseline-dates": "DATE only: plain dateparser.search_dates over the text "
-    "(pipeline.dates.baseline_values); other columns are not predicted",
+    "(pipeline.stages.values.baseline_values); other columns are not predicted",
     "baseline-gazetteer": "entities only: the rule stage restricted to its COUNTRY and LOC "
     "mentions (the gazetteer types; the rule stage has no finer switch); "
     "no values or events",
@@ -902,8 +902,8 @@ STAGE_NAMES = tuple(STAGE_DESCRIPTIONS)
 
 
 def _records_from_analyses(analyses: list[Any]) -> dict[str, DocRecord]:
-    from . import tables
-    from .output import frame
+    from pipeline.io import tables
+    from pipeline.io.writers import frame
 
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in analyses:
@@ -920,10 +920,11 @@ def run_stages(
     Returns name -> {"description", "report", "errors", "headline"}; a baseline that the
     installed pipeline does not provide is reported with its reason instead of scores.
     """
-    from . import Pipeline, dates
-    from .config import Config
-    from .model import Document
-    from .readers import title_from_text
+    from pipeline import Pipeline
+    from pipeline.config import Config
+    from pipeline.io.readers import title_from_text
+    from pipeline.model import Document
+    from pipeline.stages import values as dates
 
     gold = {k: gold_record(v) for k, v in gold_docs.items()}
     docs = [
@@ -954,7 +955,7 @@ def run_stages(
             if fn is None:
                 results[name] = {
                     "description": STAGE_DESCRIPTIONS[name] + " — not available in "
-                    "this pipeline (pipeline.dates.baseline_values is missing)",
+                    "this pipeline (pipeline.stages.values.baseline_values is missing)",
                     "report": None,
                     "errors": None,
                     "headline": {},

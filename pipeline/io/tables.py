@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import load_yaml
-from .model import Analysis, Event, Span
+from pipeline.config import load_yaml
+from pipeline.model import Analysis, Event, Span
 
 DOCUMENT_COLUMNS = [
     "doc_id",
@@ -133,7 +133,7 @@ def document_row(analysis: Analysis) -> dict[str, Any]:
 
 def table_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
     """All rows one document contributes to each table."""
-    from .segment import is_reference_section
+    from pipeline.stages.segment import is_reference_section
 
     doc_id = analysis.doc.doc_id
     per_section = [0] * len(analysis.sections)

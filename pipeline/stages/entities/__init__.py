@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 import babel
 from spacy.lang.bn.stop_words import STOP_WORDS
 
-from .config import load_yaml
-from .gazetteer import (
+from pipeline.config import load_yaml
+from pipeline.model import Analysis, Span
+from pipeline.stages.entities.gazetteer import (
     COUNTRY,
     DEMONYM,
     LOC,
@@ -48,8 +49,7 @@ from .gazetteer import (
     split_columns,
     split_words,
 )
-from .model import Analysis, Span
-from .normalise import normalise_text_plain
+from pipeline.stages.normalise import normalise_text_plain
 
 _GENITIVE_ENDINGS = ("এর", "ের", "র", "-এর", "-র", "েরও", "এরও", "রও", "েরই", "রই")
 # case endings after which a person's name is over ("মোবারকের মধ্যস্থতায়"); after the

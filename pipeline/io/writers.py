@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .tables import TABLE_COLUMNS
+from pipeline.io.tables import TABLE_COLUMNS
 
 FORMATS = ("csv", "jsonl", "parquet")
 

@@ -41,8 +41,8 @@ import babel
 import babel.dates
 import pycountry
 
-from .config import load_tsv, load_yaml
-from .normalise import normalise_text_plain
+from pipeline.config import load_tsv, load_yaml
+from pipeline.stages.normalise import normalise_text_plain
 
 COUNTRY, PERSON, ORG, LOC = "COUNTRY", "PERSON", "ORG", "LOC"
 DEMONYM, TITLE = "DEMONYM", "TITLE"

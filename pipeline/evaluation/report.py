@@ -1,7 +1,7 @@
 """Evaluation reports: report.json (stable keys), report.md, a self-contained report.html
 (charts inline as base64 PNG, no network), errors.csv, and the README "## Accuracy" section.
 
-`python -m pipeline.report readme REPORT_DIR [README.md]` copies the summary of
+`python -m pipeline.evaluation.report readme REPORT_DIR [README.md]` copies the summary of
 REPORT_DIR/report.md into README.md between the accuracy markers.
 """
 
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .model import MENTION_TYPES
+from pipeline.model import MENTION_TYPES
 
 README_START = "<!-- accuracy:start -->"
 README_END = "<!-- accuracy:end -->"
@@ -465,7 +465,7 @@ def readme_section(report_md: str) -> str:
 
 def ner_external_note(model_dir: Path | None = None) -> str:
     """One line with the shipped NER model's external figure, from its scores.json."""
-    from .config import MODELS_DIR
+    from pipeline.config import MODELS_DIR
 
     path = (model_dir or MODELS_DIR / "ner") / "scores.json"
     try:
@@ -510,7 +510,8 @@ def update_readme(readme: Path, report_md: str, note: str = "") -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) not in (2, 3) or args[0] != "readme":
-        print("usage: python -m pipeline.report readme REPORT_DIR [README.md]", file=sys.stderr)
+        print("usage: python -m pipeline.evaluation.report readme REPORT_DIR [README.md]",
+              file=sys.stderr)
         return 2
     report_md = Path(args[1]) / "report.md"
     if not report_md.is_file():

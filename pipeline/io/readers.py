@@ -18,7 +18,7 @@ from pathlib import Path
 
 import mwparserfromhell
 
-from .model import Document
+from pipeline.model import Document
 
 # "X–Y সম্পর্ক" with any dash or hyphen between the two names
 RELATIONS_TITLE_RE = re.compile(r"^\s*(\S.*?)\s*[-‐‑‒–—―−]\s*(\S.*?)\s+সম্পর্ক\s*$")

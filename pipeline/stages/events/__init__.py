@@ -39,9 +39,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import load_yaml
-from .model import Analysis, Event, Sentence, Span
-from .normalise import normalise_text_plain
+from pipeline.config import load_yaml
+from pipeline.model import Analysis, Event, Sentence, Span
+from pipeline.stages.normalise import normalise_text_plain
 
 ACTOR_LABELS = ("COUNTRY", "PERSON", "ORG")
 # types whose two actors are interchangeable (resources/event_types.yaml `ordered: false`)

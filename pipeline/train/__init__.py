@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import MODELS_DIR, PROJECT_DIR, SHARED_DIR
-from .ner_model import MODEL_LABELS, trim_span
-from .normalise import normalise_text_plain
+from pipeline.config import MODELS_DIR, PROJECT_DIR, SHARED_DIR
+from pipeline.stages.ner import MODEL_LABELS, trim_span
+from pipeline.stages.normalise import normalise_text_plain
 
 ANNOTATIONS_DIR = PROJECT_DIR / "annotations"
 TRAIN_CONFIG = MODELS_DIR / "ner" / "train.cfg"
@@ -278,8 +278,8 @@ def read_brat_entities(ann_text: str) -> Spans:
 
 def analyse_for_ner(text: str, doc_id: str = "doc") -> Any:
     """Normalise and segment a document exactly as the pipeline does before the NER stage."""
-    from .model import Document
-    from .segment import prepare
+    from pipeline.model import Document
+    from pipeline.stages.segment import prepare
 
     analysis = prepare(Document(doc_id, text))
     return analysis
@@ -429,7 +429,7 @@ def train_spacy(
     """Train the spaCy NER with `config` and install model-best into `out_dir`."""
     from spacy.cli.train import train as spacy_train
 
-    from .ner_model import register_spacy_parts
+    from pipeline.stages.ner import register_spacy_parts
 
     register_spacy_parts()
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -470,7 +470,7 @@ def install_model(best: Path, out_dir: Path) -> None:
 
 
 def spacy_predictor(model_dir: Path) -> Callable[[list[str]], list[Spans]]:
-    from .ner_model import NerModel
+    from pipeline.stages.ner import NerModel
 
     model = NerModel(model_dir)
     if not model.available:
@@ -503,7 +503,7 @@ def train_crf(corpus: Corpus, work_dir: Path) -> tuple[Path, dict[str, Any]]:
     CRFTaggerTrainer prints progress to stdout and pickles the model; the output
     is swallowed and the pickle stays in the (untracked) work directory.
     """
-    from ._bnlp import import_bnlp
+    from pipeline.train.bnlp_import import import_bnlp
 
     bnlp = import_bnlp()
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -519,7 +519,7 @@ def crf_predictor(pickle_path: Path) -> Callable[[list[str]], list[Spans]]:
     """Predict with a CRF pickle that this module wrote itself (never an outside pickle)."""
     import pickle
 
-    from ._bnlp import import_bnlp
+    from pipeline.train.bnlp_import import import_bnlp
 
     import_bnlp()
     from bnlp.utils.utils import features
