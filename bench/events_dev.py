@@ -30,14 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import Pipeline  # noqa: E402
-from pipeline.config import load_yaml  # noqa: E402
 from pipeline.io.readers import title_from_text  # noqa: E402
 from pipeline.model import MENTION_TYPES, Analysis, Document, Event, Span  # noqa: E402
+from pipeline.schema import load_schema  # noqa: E402
 from pipeline.stages.events import extract_events  # noqa: E402
 from pipeline.stages.segment import prepare  # noqa: E402
 
 ANN_DIR = ROOT / "annotations"
-EVENT_TYPES = load_yaml("event_types.yaml")
+EVENT_TYPES = load_schema().event_types
 
 
 @dataclass
@@ -152,7 +152,7 @@ def _actors(args: dict[str, Span]) -> list[str]:
 
 
 def _triples(event_type: str, args: dict[str, Span]) -> list[tuple[str, str]]:
-    ordered = EVENT_TYPES[event_type]["ordered"]
+    ordered = EVENT_TYPES[event_type].ordered
     out = []
     for role, m in args.items():
         if role.startswith("Actor"):

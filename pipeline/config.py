@@ -8,10 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 PACKAGE_DIR = Path(__file__).resolve().parent
-SCHEMA_DIR = PACKAGE_DIR / "schema"
 PROJECT_DIR = PACKAGE_DIR.parent
 MODELS_DIR = Path(os.environ.get("BNEVENTS_MODELS", PROJECT_DIR / "models"))
 # ../shared beside the project: external data sets and the spec (read-only, optional)
@@ -34,6 +31,10 @@ class Config:
     relations_only: bool = True
     # where the trained NER model lives
     model_dir: Path = field(default_factory=lambda: MODELS_DIR / "ner")
+    # the language pack (pipeline/lang/: "bn", "bn_IN", or a pack folder)
+    lang: str = "bn"
+    # the schema folder (annotation.conf + policy.yaml); None = the one shipped in pipeline/schema
+    schema_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.stages not in STAGE_CHOICES:
@@ -42,13 +43,10 @@ class Config:
 
 @functools.cache
 def load_yaml(name: str) -> Any:
-    """TRANSITIONAL (phase 1 of the move to language packs): a file of the default pack
-    or of the schema. Stages read their pack when they are built instead."""
+    """TRANSITIONAL (phase 1 of the move to language packs): a file of the default pack.
+    Stages read their pack when they are built instead."""
     from pipeline.lang import load_pack
 
-    if (SCHEMA_DIR / name).is_file():
-        with open(SCHEMA_DIR / name, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
     return load_pack().yaml(name)
 
 

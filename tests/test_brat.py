@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.brat import (
-    PACKAGED_CONF,
-    load_conf,
     norm_problem,
     parse_ann,
     read_document,
@@ -19,6 +17,7 @@ from pipeline.brat import (
     validate_document,
 )
 from pipeline.config import PROJECT_DIR
+from pipeline.schema.conf import PACKAGED_CONF, load_conf
 
 ANNOTATIONS = PROJECT_DIR / "annotations"
 TEXT = "২০১৮ সালের ৫ মার্চ ভারতের প্রধানমন্ত্রী নরেন্দ্র মোদী ঢাকা সফর করেন।"

@@ -10,9 +10,9 @@ import bisect
 
 import pytest
 
-from pipeline.config import load_yaml
 from pipeline.io.readers import title_from_text
 from pipeline.model import Analysis, Document, Event, Span
+from pipeline.schema import load_schema
 from pipeline.stages.events import extract_events
 from pipeline.stages.segment import prepare
 
@@ -285,12 +285,12 @@ def test_trade_value_and_cooperation_sector() -> None:
     assert coop.event_type == "COOPERATION" and coop.sector == "DEFENCE" and coop.speculated
 
 
-def test_event_codes_come_from_the_event_types_resource() -> None:
+def test_event_codes_come_from_the_schema() -> None:
     text = "২০১৮ সালে জর্ডান সিরিয়ার সঙ্গে সীমান্ত বন্ধ করে দেয়।"
     a = analyse(text, [D("২০১৮ সালে", "2018"), C("জর্ডান", "JOR"), C("সিরিয়ার", "SYR")])
-    codes = load_yaml("event_types.yaml")
+    schema = load_schema()
     for e in extract_events(a):
-        assert e.cameo_code == str(codes[e.event_type]["cameo"])
+        assert e.cameo_code == schema.event(e.event_type).cameo
         assert e.sentence_index == 0 and e.trigger.sentence_index == 0
 
 

@@ -27,7 +27,7 @@ Arguments (ACE Arg-C style)
     type whose trigger overlaps (ACE identifies events by trigger). Values: actors agree
     as above, Time by TIMEX3 value, Place by ISO code for two COUNTRYs else by overlap or
     same normalised text, Value by amount and currency/unit. For event types whose
-    actors are unordered (event_types.yaml `ordered: false`) Actor1/Actor2 are one role.
+    actors are unordered (schema/policy.yaml `ordered: false`) Actor1/Actor2 are one role.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.brat import BratDocument
-from pipeline.io.tables import EVENT_TYPES
 from pipeline.model import MENTION_TYPES
+from pipeline.schema import load_schema
 from pipeline.stages.normalise import normalise_text_plain
 from pipeline.stages.segment import split_sentences
 
@@ -418,7 +418,8 @@ def _role_match(role: str, g: Mention, p: Mention) -> bool:
 
 
 def _is_ordered(event_type: str) -> bool:
-    return bool(EVENT_TYPES.get(event_type, {}).get("ordered", True))
+    event = load_schema().event_types.get(event_type)
+    return event.ordered if event is not None else True
 
 
 def argument_triples(

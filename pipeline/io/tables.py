@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.config import load_yaml
 from pipeline.model import Analysis, Event, Span
 
 DOCUMENT_COLUMNS = [
@@ -101,7 +100,6 @@ TABLE_SORT_KEYS: dict[str, list[str]] = {
     "events": ["doc_id", "trigger_start", "event_id"],
 }
 
-EVENT_TYPES: dict[str, dict[str, Any]] = load_yaml("event_types.yaml")
 
 
 def assign_ids(analysis: Analysis) -> None:

@@ -248,8 +248,8 @@ def check_span(raw: str, span: Any, clean: str | None = None) -> None:
 
 def check_analysis(analysis: Any) -> None:
     """Every span, sentence, token and event of a finished analysis points into raw."""
-    from pipeline.io.tables import EVENT_TYPES
     from pipeline.model import MENTION_TYPES
+    from pipeline.schema import load_schema
 
     raw, clean = analysis.doc.text, analysis.clean
     if analysis.status != "ok":
@@ -268,7 +268,7 @@ def check_analysis(analysis: Any) -> None:
         assert m.label in MENTION_TYPES, m.label
         check_span(raw, m, clean)
     for e in analysis.events:
-        assert e.event_type in EVENT_TYPES, e.event_type
+        assert e.event_type in load_schema().event_types, e.event_type
         assert 0 <= e.trigger.start < e.trigger.end <= len(raw)
         assert raw[e.trigger.start : e.trigger.end] == e.trigger.text
         for role, arg in e.args.items():

@@ -41,11 +41,10 @@ from typing import Any
 
 from pipeline.config import load_yaml
 from pipeline.model import Analysis, Event, Sentence, Span
+from pipeline.schema import load_schema
 from pipeline.stages.normalise import normalise_text_plain
 
 ACTOR_LABELS = ("COUNTRY", "PERSON", "ORG")
-# types whose two actors are interchangeable (resources/event_types.yaml `ordered: false`)
-_EVENT_TYPES: dict = load_yaml("event_types.yaml")
 # event types whose schema has a Value / Place role (annotation.conf)
 VALUE_TYPES = frozenset({"AGREEMENT", "TRADE", "INVESTMENT", "AID", "COOPERATION"})
 NO_PLACE_TYPES = frozenset({"TRADE"})
@@ -1351,7 +1350,7 @@ def extract_events(analysis: Analysis) -> list[Event]:
 
 @functools.cache
 def _cameo(etype: str) -> str:
-    return str(_EVENT_TYPES[etype]["cameo"])
+    return load_schema().event(etype).cameo
 
 
 def _pronoun_cands(words: list[str], cands: list[Cand], person: Span) -> list[Cand]:
