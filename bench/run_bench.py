@@ -503,7 +503,7 @@ STAGE_HOOKS: list[tuple[str, str, str]] = [
     ("dates", "pipeline.stages.values", "find_values"),
     ("merge", "pipeline.stages.merge", "merge_mentions"),
     ("events", "pipeline.stages.events", "extract_events"),
-    ("tables", "pipeline.io.tables", "assign_ids"),
+    ("tables", "pipeline.stages.ids", "assign_ids"),
     ("tables", "pipeline.io.tables", "table_rows"),
     ("output", "pipeline.io.runner", "render_output"),
     ("output", "pipeline.io.runner", "RunState.write_part"),

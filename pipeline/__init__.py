@@ -1,19 +1,26 @@
 """bnevents: Bengali bilateral-relations event extraction.
 
-The data flow, one module per stage:
+The data flow: a plan of registered stages (`pipeline/stages/base.py`), each built once
+from the configuration, a language pack and the schema, each filling the `Analysis` of
+one document (`pipeline/model.py`):
 
-    readers     raw articles (folder of .txt, JSONL, MediaWiki XML)  -> Document
-    normalise   Unicode + markup residue, offset map back to raw       -> Analysis.clean/offsets
-    segment     sections, sentences, tokens (raw offsets)             -> Analysis.sentences
-    entities    rule stage: gazetteers and patterns               -> Span(COUNTRY|PERSON|ORG|LOC)
-    ner_model   model stage: trained NER under models/                -> Span(...)
-    merge       one non-overlapping mention list with provenance
-    dates       DATE / MONEY / QUANTITY with TIMEX3 and amount values -> Span(DATE|MONEY|QUANTITY)
-    events      CAMEO-aligned events with actors, time, place, value  -> Event
-    tables      pandas tables: documents, sentences, entities, dates, events
-    runner      batches: streaming, workers, atomic output
+    io/readers        raw articles (folder of .txt, JSONL, MediaWiki XML)     -> Document
+    stages/normalise  Unicode + markup residue, offset map back to raw          -> clean
+    stages/segment    sections, sentences, tokens (raw offsets)                  -> sentences
+    stages/entities   rule stage: gazetteers and patterns   -> candidates COUNTRY|PERSON|ORG|LOC
+    stages/ner        model stage: trained NER under models/   -> candidates (+ DATE proposals)
+    stages/values     DATE / MONEY / QUANTITY with TIMEX3 and amount values  -> candidates
+    stages/merge      one non-overlapping mention list with provenance       -> mentions
+    stages/events     CAMEO-aligned events with actors, time, place, value   -> events
+    stages/ids        T1../E1.. ids
+    io/tables         rows of the tables: documents, sections, sentences, entities, dates,
+                      events; io/writers and io/runner write them (batches, workers,
+                      atomic output), io/export converts a run
+    brat/, evaluation/, train/   gold annotations, scoring against them, training the model
 
-`extract(text)` runs it on one text; `run(inputs, out_dir)` on a batch.
+Language data lives in `lang/<pack>/` (bn, and the bn_IN overlay), the annotation schema
+in `schema/` (annotation.conf + policy.yaml). `extract(text)` runs the pipeline on one
+text; `run(inputs, out_dir)` on a batch.
 """
 
 from __future__ import annotations
@@ -27,16 +34,9 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import Config
-from pipeline.io import tables
 from pipeline.io.readers import InputError, check_document
-from pipeline.io.writers import frame
-from pipeline.limits import StageTimeout, time_budget
+from pipeline.limits import StageTimeout, stage_module, time_budget
 from pipeline.model import Analysis, Document, Event, Span
-from pipeline.stages import events, merge
-from pipeline.stages import values as dates
-from pipeline.stages.entities import EntityRules
-from pipeline.stages.ner import NerModel
-from pipeline.stages.segment import prepare
 
 __all__ = [
     "Analysis",
@@ -54,14 +54,14 @@ __version__ = "0.1.0"
 
 
 class Pipeline:
-    """All stages with their resources loaded once; `analyse(doc)` is pure per document."""
+    """The stages of one plan, built once; `analyse(doc)` is pure per document."""
 
     def __init__(self, config: Config | None = None) -> None:
+        from pipeline.stages.base import BuildContext, build_plan
+
         self.config = config or Config()
-        self.rules = EntityRules() if self.config.stages in ("rule", "both") else None
-        self.model = (
-            NerModel(self.config.model_dir) if self.config.stages in ("model", "both") else None
-        )
+        self.context = BuildContext.from_config(self.config)
+        self.stages = build_plan(self.config.stages, self.context)
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -73,32 +73,13 @@ class Pipeline:
                                   "প্রধানমন্ত্রীরা ৫০০ কোটি টাকার একটি চুক্তি স্বাক্ষর করেন।"))
 
     def analyse(self, doc: Document) -> Analysis:
-        """Run every stage on one document. Bad input raises InputError."""
+        """Run every stage of the plan on one document. Bad input raises InputError."""
         check_document(doc, self.config.max_doc_chars)
         started = time.monotonic()
-        analysis = prepare(doc)
-        self._check_budget(started)
-
-        found: list[Span] = []
-        model_spans: list[Span] = []
-        if self.rules is not None:
-            found.extend(self.rules.find(analysis))
-        if self.model is not None:
-            model_spans = self.model.predict(analysis)
-            found.extend(s for s in model_spans if s.label != "DATE")
-        self._check_budget(started)
-        date_proposals = [s for s in model_spans if s.label == "DATE"]
-        found.extend(dates.find_values(analysis, date_proposals, stages=self.config.stages))
-        self._check_budget(started)
-        # with the model alone there is nothing to merge with: every model span counts
-        fill = 0.0 if self.config.stages == "model" else merge.MODEL_FILL
-        analysis.mentions = merge.merge_mentions(found, analysis, fill_threshold=fill)
-        for span in analysis.mentions:
-            if span.sentence_index < 0 and span.cstart >= 0:
-                span.sentence_index = analysis.sentence_at(span.cstart)
-        analysis.events = events.extract_events(analysis)
-        self._check_budget(started)
-        tables.assign_ids(analysis)
+        analysis = Analysis(doc)
+        for stage in self.stages:
+            stage(analysis)
+            self._check_budget(started)
         return analysis
 
     def _check_budget(self, started: float) -> None:
@@ -146,7 +127,8 @@ def _innermost(exc: BaseException) -> str:
     if tb is None:
         return ""
     code = tb.tb_frame.f_code
-    return f" (in {Path(code.co_filename).stem}.{code.co_name}, line {tb.tb_lineno})"
+    module = stage_module(code.co_filename) or Path(code.co_filename).stem
+    return f" (in {module}.{code.co_name}, line {tb.tb_lineno})"
 
 
 @dataclass
@@ -185,7 +167,9 @@ def extract(
         if _DEFAULT_PIPELINE is None:
             _DEFAULT_PIPELINE = Pipeline()
         pipeline = _DEFAULT_PIPELINE
+    from pipeline.io import tables
     from pipeline.io.readers import title_from_text
+    from pipeline.io.writers import frame
 
     doc = Document(doc_id, text, title=title if title is not None else title_from_text(text))
     analysis = pipeline.analyse(doc)

@@ -14,14 +14,15 @@ MODELS_DIR = Path(os.environ.get("BNEVENTS_MODELS", PROJECT_DIR / "models"))
 # ../shared beside the project: external data sets and the spec (read-only, optional)
 SHARED_DIR = Path(os.environ.get("BNEVENTS_SHARED", PROJECT_DIR.parent / "shared"))
 
-STAGE_CHOICES = ("rule", "model", "both")
+STAGE_CHOICES = ("rule", "model", "both")  # the plans `bnevents run --stages` offers
 
 
 @dataclass(frozen=True)
 class Config:
     """Run-time settings. Every knob of the pipeline lives here."""
 
-    # which entity/date stages run: rule only, model only, or both merged
+    # the plan (pipeline/stages/base.py PLANS): "rule" only, "model" only, "both" merged,
+    # or a baseline
     stages: str = "both"
     # documents larger than this are rejected with a clear error instead of stalling a batch
     max_doc_chars: int = 1_000_000
@@ -37,8 +38,10 @@ class Config:
     schema_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        if self.stages not in STAGE_CHOICES:
-            raise ValueError(f"stages must be one of {STAGE_CHOICES}, not {self.stages!r}")
+        from pipeline.stages.base import PLANS
+
+        if self.stages not in PLANS:
+            raise ValueError(f"stages must be one of {tuple(PLANS)}, not {self.stages!r}")
 
 
 @functools.cache

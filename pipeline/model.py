@@ -104,11 +104,12 @@ class Analysis:
     offsets: list[int] = field(default_factory=list)  # clean index -> raw index
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    headings: list[Any] = field(default_factory=list)  # normalise -> segment
+    candidates: list[Span] = field(default_factory=list)  # proposed spans, before the merge
     mentions: list[Span] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     status: str = "ok"
     error: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
 
     # -- offset helpers -------------------------------------------------
     def raw_span(self, cstart: int, cend: int) -> tuple[int, int]:

@@ -179,8 +179,8 @@ def test_validate_command(tmp_path: Path):
 
 
 def _analysis():
-    from pipeline.io.tables import assign_ids
     from pipeline.model import Analysis, Document, Event, Span
+    from pipeline.stages.ids import assign_ids
 
     def span(label: str, s: str, **kw) -> Span:
         a = TEXT.index(s)

@@ -32,7 +32,6 @@ Arguments (ACE Arg-C style)
 
 from __future__ import annotations
 
-import copy
 import functools
 import itertools
 import math
@@ -894,10 +893,10 @@ STAGE_DESCRIPTIONS = {
     "(Config(stages='model'))",
     "both": "rule and model stages merged: the default pipeline (Config(stages='both'))",
     "baseline-dates": "DATE only: plain dateparser.search_dates over the text "
-    "(pipeline.stages.values.baseline_values); other columns are not predicted",
+    "(plan baseline-dates: stage values.dateparser); other columns are not predicted",
     "baseline-gazetteer": "entities only: the rule stage restricted to its COUNTRY and LOC "
     "mentions (the gazetteer types; the rule stage has no finer switch); "
-    "no values or events",
+    "no values or events (plan baseline-gazetteer)",
 }
 STAGE_NAMES = tuple(STAGE_DESCRIPTIONS)
 
@@ -925,7 +924,6 @@ def run_stages(
     from pipeline.config import Config
     from pipeline.io.readers import title_from_text
     from pipeline.model import Document
-    from pipeline.stages import values as dates
 
     gold = {k: gold_record(v) for k, v in gold_docs.items()}
     docs = [
@@ -933,44 +931,11 @@ def run_stages(
         for k, v in sorted(gold_docs.items())
     ]
     results: dict[str, dict[str, Any]] = {}
-    analyses: dict[str, list[Any]] = {}
-    for stage in ("rule", "model", "both"):
-        if stage in stages or (
-            stage == "rule" and {"baseline-dates", "baseline-gazetteer"} & set(stages)
-        ):
-            pipe = Pipeline(Config(stages=stage))
-            analyses[stage] = [pipe.process(d) for d in docs]
     for name in stages:
-        if name in ("rule", "model", "both"):
-            pred = _records_from_analyses(analyses[name])
-        elif name == "baseline-gazetteer":
-            base = []
-            for a in analyses["rule"]:
-                b = copy.copy(a)
-                b.mentions = [m for m in a.mentions if m.label in ("COUNTRY", "LOC")]
-                b.events = []
-                base.append(b)
-            pred = _records_from_analyses(base)
-        elif name == "baseline-dates":
-            fn = getattr(dates, "baseline_values", None)
-            if fn is None:
-                results[name] = {
-                    "description": STAGE_DESCRIPTIONS[name] + " — not available in "
-                    "this pipeline (pipeline.stages.values.baseline_values is missing)",
-                    "report": None,
-                    "errors": None,
-                    "headline": {},
-                }
-                continue
-            base = []
-            for a in analyses["rule"]:
-                b = copy.copy(a)
-                b.mentions = [m for m in fn(a) if m.label == "DATE"] if a.status == "ok" else []
-                b.events = []
-                base.append(b)
-            pred = _records_from_analyses(base)
-        else:
+        if name not in STAGE_DESCRIPTIONS:
             raise ValueError(f"unknown stage {name!r}; choose from {', '.join(STAGE_NAMES)}")
+        pipe = Pipeline(Config(stages=name))  # each setting is a plan of registered stages
+        pred = _records_from_analyses([pipe.process(d) for d in docs])
         ev = evaluate(gold, pred)
         head: dict[str, float | None] = dict(headline(ev.report))
         if name == "baseline-dates":

@@ -102,16 +102,6 @@ TABLE_SORT_KEYS: dict[str, list[str]] = {
 
 
 
-def assign_ids(analysis: Analysis) -> None:
-    """Number mentions T1.. and events E1.. in text order (brat-style ids)."""
-    analysis.mentions.sort(key=lambda s: (s.start, s.end))
-    for i, span in enumerate(analysis.mentions, 1):
-        span.span_id = f"T{i}"
-    analysis.events.sort(key=lambda e: (e.trigger.start, e.trigger.end, e.event_type))
-    for i, event in enumerate(analysis.events, 1):
-        event.event_id = f"E{i}"
-
-
 def document_row(analysis: Analysis) -> dict[str, Any]:
     doc = analysis.doc
     return {

@@ -41,6 +41,7 @@ import bisect
 import operator
 
 from pipeline.model import VALUE_TYPES, Analysis, Span
+from pipeline.stages.base import BuildContext, register
 
 MODEL_OVERRIDE = 0.8  # model confidence needed to override an overlapping rule span
 # model confidence needed for a model-only span to be added (step 5). The confidence
@@ -207,3 +208,28 @@ def affiliate_context(analysis: Analysis, mentions: list[Span]) -> None:
         if span.label in ("PERSON", "ORG") and span.source == "model" and \
                 not span.affiliation and span.cstart >= 0:
             span.affiliation = context_affiliation(analysis, mentions, span)
+
+
+@register("merge", requires=["candidates"], provides=["mentions"])
+class MergeStage:
+    """One non-overlapping mention list from the candidates (policy above)."""
+
+    fill_threshold = MODEL_FILL
+
+    def __init__(self, context: BuildContext) -> None:
+        self.context = context
+
+    def __call__(self, analysis: Analysis) -> None:
+        analysis.mentions = merge_mentions(analysis.candidates, analysis,
+                                           fill_threshold=self.fill_threshold)
+        analysis.candidates = []
+        for span in analysis.mentions:
+            if span.sentence_index < 0 and span.cstart >= 0:
+                span.sentence_index = analysis.sentence_at(span.cstart)
+
+
+@register("merge.model_only", requires=["candidates"], provides=["mentions"])
+class ModelOnlyMergeStage(MergeStage):
+    """With the model alone there is nothing to merge with: every model span counts."""
+
+    fill_threshold = 0.0

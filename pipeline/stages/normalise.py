@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from pipeline.config import load_yaml
+from pipeline.model import Analysis
+from pipeline.stages.base import BuildContext, register
 
 # Characters removed outright: zero-width joiners/non-joiners, zero-width space,
 # BOM, soft hyphen, bidi marks. ZWJ/ZWNJ only steer rendering in Bengali;
@@ -231,3 +233,16 @@ def _emit_chars(raw: str, start: int, end: int, out: list[str], offsets: list[in
         out.append(ch)
         offsets.append(i)
         i += 1
+
+
+@register("normalise", requires=["text"], provides=["clean"])
+class NormaliseStage:
+    """Unicode and markup residue cleaned, with the offset map back to the raw text."""
+
+    def __init__(self, context: BuildContext) -> None:
+        self.context = context
+
+    def __call__(self, analysis: Analysis) -> None:
+        norm = normalise(analysis.doc.text)
+        analysis.clean, analysis.offsets, analysis.headings = (
+            norm.clean, norm.offsets, norm.headings)

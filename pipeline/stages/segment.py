@@ -18,6 +18,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 
 from pipeline.config import load_yaml
 from pipeline.model import Analysis, Document, Section, Sentence, Token
+from pipeline.stages.base import BuildContext, register
 from pipeline.stages.normalise import normalise, normalise_text_plain
 
 _MARKUP = load_yaml("markup.yaml")
@@ -49,9 +50,20 @@ def prepare(doc: Document) -> Analysis:
     """Normalise and segment `doc`: the Analysis every later stage starts from."""
     analysis = Analysis(doc)
     norm = normalise(doc.text)
-    analysis.clean, analysis.offsets = norm.clean, norm.offsets
+    analysis.clean, analysis.offsets, analysis.headings = norm.clean, norm.offsets, norm.headings
     segment(analysis, norm.headings)
     return analysis
+
+
+@register("segment", requires=["clean"], provides=["sentences"])
+class SegmentStage:
+    """Sections, sentences and tokens, with raw and clean offsets."""
+
+    def __init__(self, context: BuildContext) -> None:
+        self.context = context
+
+    def __call__(self, analysis: Analysis) -> None:
+        segment(analysis, analysis.headings)
 
 
 def is_reference_section(title: str) -> bool:

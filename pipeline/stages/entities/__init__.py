@@ -36,6 +36,7 @@ from spacy.lang.bn.stop_words import STOP_WORDS
 
 from pipeline.config import load_yaml
 from pipeline.model import Analysis, Span
+from pipeline.stages.base import BuildContext, register
 from pipeline.stages.entities.gazetteer import (
     COUNTRY,
     DEMONYM,
@@ -1066,3 +1067,14 @@ def context_affiliation(analysis: Analysis, mentions: list[Span], span: Span) ->
     if word in _ANAPHORS:
         return nearest
     return nearest if titled else ""
+
+
+@register("entities.rule", requires=["sentences"], provides=["candidates"])
+class EntityRuleStage:
+    """COUNTRY, PERSON, ORG and LOC from gazetteers and patterns (source=rule)."""
+
+    def __init__(self, context: BuildContext) -> None:
+        self.rules = EntityRules()
+
+    def __call__(self, analysis: Analysis) -> None:
+        analysis.candidates.extend(self.rules.find(analysis))

@@ -42,6 +42,7 @@ from typing import Any
 from pipeline.config import load_yaml
 from pipeline.model import Analysis, Event, Sentence, Span
 from pipeline.schema import load_schema
+from pipeline.stages.base import BuildContext, register
 from pipeline.stages.normalise import normalise_text_plain
 
 ACTOR_LABELS = ("COUNTRY", "PERSON", "ORG")
@@ -1368,3 +1369,14 @@ def _drop_financing_aid(events: list[Event], sent: Sentence) -> list[Event]:
     if not any(e.event_type == "INVESTMENT" for e in events):
         return events
     return [e for e in events if e.event_type != "AID"]
+
+
+@register("events", requires=["mentions"], provides=["events"])
+class EventStage:
+    """CAMEO-aligned events with actors, time, place, value, negation and speculation."""
+
+    def __init__(self, context: BuildContext) -> None:
+        self.context = context
+
+    def __call__(self, analysis: Analysis) -> None:
+        analysis.events = extract_events(analysis)

@@ -28,6 +28,7 @@ from thinc.api import NumpyOps, Ops, get_current_ops, set_current_ops
 from threadpoolctl import ThreadpoolController
 
 from pipeline.model import Analysis, Span
+from pipeline.stages.base import BuildContext, register
 
 MODEL_LABELS = ("PERSON", "ORG", "GPE", "DATE")
 _BATCH = 256  # sentences per spaCy batch
@@ -390,3 +391,15 @@ class NerModel:
                     )
                 )
         return found
+
+
+@register("entities.model", requires=["sentences"], provides=["candidates", "proposals"])
+class EntityModelStage:
+    """The trained NER model's spans (source=model); its DATE spans are proposals that the
+    value stage judges, the others candidates for the merge."""
+
+    def __init__(self, context: BuildContext) -> None:
+        self.model = NerModel(context.config.model_dir)
+
+    def __call__(self, analysis: Analysis) -> None:
+        analysis.candidates.extend(self.model.predict(analysis))

@@ -42,6 +42,7 @@ from typing import Any
 
 from pipeline.config import load_yaml
 from pipeline.model import Analysis, Span
+from pipeline.stages.base import BuildContext, register
 from pipeline.stages.normalise import normalise_text_plain
 
 # ---------------------------------------------------------------------------
@@ -1445,3 +1446,39 @@ __all__ = [
     "hijri_to_gregorian",
     "parse_dmy",
 ]
+
+
+class _ValueStage:
+    """DATE/MONEY/QUANTITY with TIMEX3 and amount values. The model's DATE proposals leave
+    the candidates: the grammar accepts them (with a value) or they are dropped."""
+
+    use_grammar: bool
+    use_proposals: bool
+
+    def __init__(self, context: BuildContext) -> None:
+        self.context = context
+
+    def __call__(self, analysis: Analysis) -> None:
+        proposals = [s for s in analysis.candidates if s.label == "DATE" and s.source == "model"]
+        if proposals:
+            analysis.candidates = [s for s in analysis.candidates
+                                   if not (s.label == "DATE" and s.source == "model")]
+        stages = {(True, False): "rule", (False, True): "model", (True, True): "both"}[
+            (self.use_grammar, self.use_proposals)]
+        analysis.candidates.extend(find_values(analysis, proposals, stages=stages))
+
+
+@register("values.grammar", requires=["sentences"], provides=["candidates"])
+class GrammarValueStage(_ValueStage):
+    use_grammar, use_proposals = True, False
+
+
+@register("values.proposals", requires=["sentences", "proposals"], provides=["candidates"])
+class ProposalValueStage(_ValueStage):
+    use_grammar, use_proposals = False, True
+
+
+@register("values.grammar+proposals", requires=["sentences", "proposals"],
+          provides=["candidates"])
+class GrammarAndProposalValueStage(_ValueStage):
+    use_grammar, use_proposals = True, True
