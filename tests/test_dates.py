@@ -10,9 +10,13 @@ from hypothesis import strategies as st
 
 from pipeline import Document, Pipeline
 from pipeline.config import Config
+from pipeline.lang import load_pack
 from pipeline.model import Analysis, Span
 from pipeline.stages import values as dates
 from pipeline.stages.segment import prepare
+from pipeline.stages.values import amounts, calendars, matchers, words
+from pipeline.stages.values.scanner import Scanner
+from pipeline.stages.values.vocabulary import ValueVocabulary
 
 VALUE_LABELS = ("DATE", "MONEY", "QUANTITY")
 _POINT = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -245,15 +249,15 @@ def test_day_month_year_check_agrees_with_dateparser(year: int) -> None:
     # (no 3-digit years, leap days of century years, 31st of 30-day months, the ends)
     for month in range(1, 13):
         for day in (1, 28, 29, 30, 31):
-            assert dates.parse_dmy(day, month, year) == dates._dateparser_dmy(day, month, year), (
-                day, month, year)
+            expected = calendars.dateparser_dmy(day, month, year)
+            assert dates.parse_dmy(day, month, year) == expected, (day, month, year)
 
 
 def test_day_month_year_outside_the_checked_years_goes_to_dateparser() -> None:
     assert dates.parse_dmy(5, 6, 999) is None  # dateparser reads no 3-digit year
-    assert dates.parse_dmy(5, 6, 2201) == dates._dateparser_dmy(5, 6, 2201) == (2201, 6, 5)
+    assert dates.parse_dmy(5, 6, 2201) == calendars.dateparser_dmy(5, 6, 2201) == (2201, 6, 5)
     # a 2-digit year (০৯৯ is written with 3 digits) is dateparser's to expand
-    assert dates.parse_dmy(5, 6, 99) == dates._dateparser_dmy(5, 6, 99) is not None
+    assert dates.parse_dmy(5, 6, 99) == calendars.dateparser_dmy(5, 6, 99) is not None
 
 
 # -- words and look-ups ---------------------------------------------------------------------
@@ -268,33 +272,37 @@ _WORD_PIECES = ["২০১৪", "সালের", "(২২", "জুন,", "২
 def test_words_fast_path_matches_the_general_one(pieces: list[tuple[str, str]], lead: str,
                                                  base: int) -> None:
     text = lead + "".join(w + sp for w, sp in pieces)
-    got = dates._words(text, base)  # single-spaced text takes the split() path
-    ref = dates._words_spaced(text, base)
+    got = words.split_words(text, base)  # single-spaced text takes the split() path
+    ref = words.split_words_spaced(text, base)
     assert (got.cores, got.leads, got.trails, got.starts, got.ends, got.nums) == (
         ref.cores, ref.leads, ref.trails, ref.starts, ref.ends, ref.nums)
     for k, core in enumerate(got.cores):
         assert text[got.starts[k] - base: got.ends[k] - base] == core
-        assert core and core[0] not in dates._LEAD_PUNCT and core[-1] not in dates._TRAIL_PUNCT
+        assert core and core[0] not in words.LEAD_PUNCT and core[-1] not in words.TRAIL_PUNCT
     single = " ".join(text.split())  # the same words single-spaced: the split() path
-    fast = dates._words(single, base)
+    fast = words.split_words(single, base)
     assert (fast.cores, fast.leads, fast.trails) == (ref.cores, ref.leads, ref.trails)
     for k, core in enumerate(fast.cores):
         assert single[fast.starts[k] - base: fast.ends[k] - base] == core
 
 
-def _scanner(text: str) -> dates._Scanner:
-    return dates._Scanner(dates._words(text, 0))
+def _vocab() -> ValueVocabulary:
+    return ValueVocabulary.from_pack(load_pack())
+
+
+def _scanner(text: str) -> Scanner:
+    return Scanner(words.split_words(text, 0), _vocab())
 
 
 def test_every_multi_word_lexicon_form_is_found_and_punctuation_breaks_it() -> None:
     # the look-ups try only the lengths indexed under the first word: every form must
     # still be found, and none across punctuation
+    v = _vocab()
     checks = [
-        (dates._MONTHS, lambda sc: sc.month_at(0), dates._MAX_MONTH_WORDS),
-        (dates._YEAR_MARKERS, lambda sc: sc.marker_at(0), dates._MAX_MARKER_WORDS),
-        (dates._REL_WORDS, lambda sc: sc.relative(0), dates._MAX_REL_WORDS),
-        ({**dates._UNITS, **dates._CURRENCIES}, lambda sc: dates._unit_at(sc, 0),
-         dates._MAX_CUR_WORDS),
+        (v.months, lambda sc: sc.month_at(0), v.max_month_words),
+        (v.year_markers, lambda sc: sc.marker_at(0), v.max_marker_words),
+        (v.relative_words, lambda sc: matchers.relative(sc, 0), v.max_relative_words),
+        ({**v.units, **v.currencies}, lambda sc: amounts.unit_at(sc, 0), v.max_unit_words),
     ]
     for table, look, longest in checks:
         multi = [f for f in table if " " in f and f.count(" ") < longest]
