@@ -402,3 +402,91 @@ def test_property_values_are_well_formed(text: str) -> None:
                 assert span.attrs["start_date"] <= span.attrs["end_date"]
             else:
                 assert AMOUNT_RE.fullmatch(span.norm), span.norm
+
+
+# -- the grammar is a table of rules ------------------------------------------------------
+
+
+def test_a_new_rule_on_a_copy_of_the_grammar_is_used() -> None:
+    # a toy structure, "২০১৪ Q3" = the third quarter of 2014: one matcher + one builder
+    from typing import Any
+
+    from pipeline.stages.values.grammar import DATE_GRAMMAR, DateRule
+    from pipeline.stages.values.timex import Point, range_value
+
+    def quarter(sc: Any, i: int, relaxed: bool) -> tuple[int, tuple[int, int]] | None:
+        num = sc.nums[i]
+        q = sc.core(i + 1)
+        if num is None or num.ndigits != 4 or not sc.open_after(i) \
+                or q not in ("Q1", "Q2", "Q3", "Q4"):
+            return None
+        return i + 2, (int(num.value), int(q[1]))
+
+    def quarter_point(parts: tuple[int, int]) -> Point | None:
+        year, q = parts
+        return Point(fixed=range_value((year, 3 * q - 2, None), (year, 3 * q, None)))
+
+    grammar = DATE_GRAMMAR.with_rule(DateRule("quarter", "number", quarter, quarter_point))
+    assert [r.name for r in DATE_GRAMMAR.rules][-1] == "month"  # the original is unchanged
+    analysis = analysis_of("রপ্তানি ২০১৪ Q3 থেকে বাড়ে।")
+    assert dates.find_values(analysis, stages="rule") == []
+    found = dates.find_values(analysis, stages="rule", grammar=grammar)
+    assert [(s.text, s.norm, s.attrs["granularity"]) for s in found] == [
+        ("২০১৪ Q3", "TIMEX3:2014-07/2014-09", "range")]
+
+
+# -- language variants: bn_IN ---------------------------------------------------------------
+
+
+def test_bn_in_taka_is_the_indian_rupee() -> None:
+    import pipeline
+
+    text = "রাজ্য সরকার ৫০০ কোটি টাকা বরাদ্দ করে।"
+    result = pipeline.extract(text, pipeline=pipeline.Pipeline(Config(lang="bn_IN")))
+    found = [(m.label, m.text, m.norm) for m in result.analysis.mentions if m.label == "MONEY"]
+    assert found == [("MONEY", "৫০০ কোটি টাকা", "MONEY:5000000000:INR")]
+    assert "MONEY:5000000000:INR" in set(result.entities.astype(str).stack())
+
+
+def test_bn_and_bn_in_pipelines_in_one_process() -> None:
+    text = "প্রকল্পে ৫০০ কোটি টাকা বিনিয়োগ হয়। ১৪৩০ বঙ্গাব্দের ১ বৈশাখ মেলা বসে।"
+    bn = Pipeline(Config(lang="bn", stages="rule"))
+    bn_in = Pipeline(Config(lang="bn_IN", stages="rule"))
+    for _ in range(2):  # built once each, used in turn: no state leaks between them
+        assert ("MONEY", "৫০০ কোটি টাকা", "MONEY:5000000000:BDT") in values(bn, text)
+        assert ("MONEY", "৫০০ কোটি টাকা", "MONEY:5000000000:INR") in values(bn_in, text)
+    assert ("DATE", "১৪৩০ বঙ্গাব্দের ১ বৈশাখ", "TIMEX3:2023-04-14") in values(bn, text)
+    assert ("DATE", "১৪৩০ বঙ্গাব্দের ১ বৈশাখ", "TIMEX3:2023-04-15") in values(bn_in, text)
+
+
+@pytest.mark.parametrize(("phrase", "revised", "traditional"), [
+    ("১৪৩০ বঙ্গাব্দে", "2023", "2023"),  # a year: the same in both reckonings
+    ("১৪৩০ বঙ্গাব্দের বৈশাখ মাসে", "2023-04", "2023-04"),  # a month: it begins in April
+    ("১৪৩০ বঙ্গাব্দের ১ বৈশাখ", "2023-04-14", "2023-04-15"),  # a day: they differ
+    ("১৪৩০ বঙ্গাব্দের ১ শ্রাবণ", "2023-07-16", "2023-07-17"),
+    ("১৪৩০ বঙ্গাব্দের ১ মাঘ", "2024-01-15", "2024-01-15"),  # the two agree on some days
+    ("১৪৩০ বঙ্গাব্দের ১০ জ্যৈষ্ঠ", "2023-05-24", "2023-05-25"),
+])
+def test_bengali_calendar_follows_the_pack(phrase: str, revised: str, traditional: str) -> None:
+    def value(lang: str) -> list[str]:
+        analysis = analysis_of(f"{phrase} উৎসব হয়।")
+        vocab = ValueVocabulary.from_pack(load_pack(lang))
+        return [s.norm for s in dates.find_values(analysis, stages="rule", vocabulary=vocab)]
+
+    assert value("bn") == [f"TIMEX3:{revised}"]
+    assert value("bn_IN") == [f"TIMEX3:{traditional}"]
+
+
+def test_traditional_calendar_months_run_29_to_32_days() -> None:
+    cal = ValueVocabulary.from_pack(load_pack("bn_IN")).bengali_calendar
+    for year in (1429, 1430):  # 1430's ফাল্গুন holds 29 February 2024
+        lengths = []
+        for month in range(1, 13):
+            last = max(d for d in range(1, 34) if cal.to_gregorian(year, month, d) is not None)
+            lengths.append(last)
+        assert all(29 <= n <= 32 for n in lengths), lengths
+        assert sum(lengths) in (365, 366)
+    # ফাল্গুন 1430 runs through 29 February 2024
+    assert cal.to_gregorian(1430, 11, 16) == (2024, 2, 29)
+    assert cal.to_gregorian(1430, 1, 1) == (2023, 4, 15)
+    assert cal.to_gregorian(1430, 12, 31) == (2024, 4, 14)  # চৈত্র ends the day before বৈশাখ
