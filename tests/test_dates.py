@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline import Document, Pipeline
 from pipeline.config import Config
-from pipeline.lang import load_pack
+from pipeline.lang import available, load_pack
 from pipeline.model import Analysis, Span
 from pipeline.stages import values as dates
 from pipeline.stages.segment import prepare
@@ -409,8 +411,6 @@ def test_property_values_are_well_formed(text: str) -> None:
 
 def test_a_new_rule_on_a_copy_of_the_grammar_is_used() -> None:
     # a toy structure, "২০১৪ Q3" = the third quarter of 2014: one matcher + one builder
-    from typing import Any
-
     from pipeline.stages.values.grammar import DATE_GRAMMAR, DateRule
     from pipeline.stages.values.timex import Point, range_value
 
@@ -490,3 +490,30 @@ def test_traditional_calendar_months_run_29_to_32_days() -> None:
     assert cal.to_gregorian(1430, 11, 16) == (2024, 2, 29)
     assert cal.to_gregorian(1430, 1, 1) == (2023, 4, 15)
     assert cal.to_gregorian(1430, 12, 31) == (2024, 4, 14)  # চৈত্র ends the day before বৈশাখ
+
+
+# -- one QTY unit list: the schema's ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", available())
+def test_every_unit_of_every_pack_is_in_the_schema(lang: str) -> None:
+    from pipeline.schema import load_schema
+
+    units = load_pack(lang).yaml("units.yaml")["units"]
+    assert set(units.values()) <= load_schema().quantity_units, lang
+
+
+def test_a_pack_naming_a_unit_outside_the_schema_is_refused(tmp_path: Path) -> None:
+    from pipeline.schema import load_schema
+    from pipeline.stages.base import BuildContext
+
+    (tmp_path / "pack.yaml").write_text("base: bn\nname: toy\n", encoding="utf-8")
+    (tmp_path / "units.yaml").write_text("units:\n  সেন্টিমিটার: cm\n", encoding="utf-8")
+    context = BuildContext(Config(), load_pack(tmp_path), load_schema())
+    with pytest.raises(ValueError, match="cm"):
+        dates.GrammarValueStage(context)
+
+
+def test_amounts_in_units_outside_the_schema_are_not_quantities(rule_pipeline: Pipeline) -> None:
+    text = "সেতুটি ৫০ ফুট উঁচু, জমি ২০ একর, লাইন ১৩২ কিলোভোল্টের, ট্যাংকে ৫ লিটার।"
+    assert values(rule_pipeline, text) == [("QUANTITY", "৫ লিটার", "QTY:5:l")]

@@ -21,7 +21,7 @@ Hijri conversion by hijridate). The package, in the order the data flows:
     baseline.py    the dateparser baseline
 
 Here: `find_values` (one document) and the registered stages, which build the
-vocabulary once from the BuildContext's pack.
+vocabulary once from the BuildContext's pack (and check its units against the schema).
 """
 
 from __future__ import annotations
@@ -194,6 +194,18 @@ def _accept_proposals(analysis: Analysis, sentence_index: int, sentence: Scanner
                          sentence_index, v._attrs))
 
 
+def checked_vocabulary(context: BuildContext) -> ValueVocabulary:
+    """The pack's vocabulary, refused if units.yaml names a unit the schema lacks (an
+    amount in such a unit is not a QUANTITY, guidelines v1.2 §8)."""
+    vocab = ValueVocabulary.from_pack(context.pack)
+    unknown = vocab.unit_codes - context.schema.quantity_units
+    if unknown:
+        raise ValueError(f"language pack {context.pack.name!r}: units.yaml names units the "
+                         f"schema lacks: {', '.join(sorted(unknown))} (schema quantity_units: "
+                         f"{', '.join(sorted(context.schema.quantity_units))})")
+    return vocab
+
+
 class _ValueStage:
     """DATE/MONEY/QUANTITY with TIMEX3 and amount values. The model's DATE proposals leave
     the candidates: the grammar accepts them (with a value) or they are dropped."""
@@ -202,7 +214,7 @@ class _ValueStage:
 
     def __init__(self, context: BuildContext, grammar: DateGrammar = DATE_GRAMMAR) -> None:
         self.context = context
-        self.vocabulary = ValueVocabulary.from_pack(context.pack)
+        self.vocabulary = checked_vocabulary(context)
         self.grammar = grammar
 
     def __call__(self, analysis: Analysis) -> None:
