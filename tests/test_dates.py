@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,9 +12,13 @@ from hypothesis import strategies as st
 
 from pipeline import Document, Pipeline
 from pipeline.config import Config
+from pipeline.lang import available, load_pack
 from pipeline.model import Analysis, Span
 from pipeline.stages import values as dates
 from pipeline.stages.segment import prepare
+from pipeline.stages.values import amounts, calendars, matchers, words
+from pipeline.stages.values.scanner import Scanner
+from pipeline.stages.values.vocabulary import ValueVocabulary
 
 VALUE_LABELS = ("DATE", "MONEY", "QUANTITY")
 _POINT = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -245,15 +251,15 @@ def test_day_month_year_check_agrees_with_dateparser(year: int) -> None:
     # (no 3-digit years, leap days of century years, 31st of 30-day months, the ends)
     for month in range(1, 13):
         for day in (1, 28, 29, 30, 31):
-            assert dates.parse_dmy(day, month, year) == dates._dateparser_dmy(day, month, year), (
-                day, month, year)
+            expected = calendars.dateparser_dmy(day, month, year)
+            assert dates.parse_dmy(day, month, year) == expected, (day, month, year)
 
 
 def test_day_month_year_outside_the_checked_years_goes_to_dateparser() -> None:
     assert dates.parse_dmy(5, 6, 999) is None  # dateparser reads no 3-digit year
-    assert dates.parse_dmy(5, 6, 2201) == dates._dateparser_dmy(5, 6, 2201) == (2201, 6, 5)
+    assert dates.parse_dmy(5, 6, 2201) == calendars.dateparser_dmy(5, 6, 2201) == (2201, 6, 5)
     # a 2-digit year (০৯৯ is written with 3 digits) is dateparser's to expand
-    assert dates.parse_dmy(5, 6, 99) == dates._dateparser_dmy(5, 6, 99) is not None
+    assert dates.parse_dmy(5, 6, 99) == calendars.dateparser_dmy(5, 6, 99) is not None
 
 
 # -- words and look-ups ---------------------------------------------------------------------
@@ -268,33 +274,37 @@ _WORD_PIECES = ["২০১৪", "সালের", "(২২", "জুন,", "২
 def test_words_fast_path_matches_the_general_one(pieces: list[tuple[str, str]], lead: str,
                                                  base: int) -> None:
     text = lead + "".join(w + sp for w, sp in pieces)
-    got = dates._words(text, base)  # single-spaced text takes the split() path
-    ref = dates._words_spaced(text, base)
+    got = words.split_words(text, base)  # single-spaced text takes the split() path
+    ref = words.split_words_spaced(text, base)
     assert (got.cores, got.leads, got.trails, got.starts, got.ends, got.nums) == (
         ref.cores, ref.leads, ref.trails, ref.starts, ref.ends, ref.nums)
     for k, core in enumerate(got.cores):
         assert text[got.starts[k] - base: got.ends[k] - base] == core
-        assert core and core[0] not in dates._LEAD_PUNCT and core[-1] not in dates._TRAIL_PUNCT
+        assert core and core[0] not in words.LEAD_PUNCT and core[-1] not in words.TRAIL_PUNCT
     single = " ".join(text.split())  # the same words single-spaced: the split() path
-    fast = dates._words(single, base)
+    fast = words.split_words(single, base)
     assert (fast.cores, fast.leads, fast.trails) == (ref.cores, ref.leads, ref.trails)
     for k, core in enumerate(fast.cores):
         assert single[fast.starts[k] - base: fast.ends[k] - base] == core
 
 
-def _scanner(text: str) -> dates._Scanner:
-    return dates._Scanner(dates._words(text, 0))
+def _vocab() -> ValueVocabulary:
+    return ValueVocabulary.from_pack(load_pack())
+
+
+def _scanner(text: str) -> Scanner:
+    return Scanner(words.split_words(text, 0), _vocab())
 
 
 def test_every_multi_word_lexicon_form_is_found_and_punctuation_breaks_it() -> None:
     # the look-ups try only the lengths indexed under the first word: every form must
     # still be found, and none across punctuation
+    v = _vocab()
     checks = [
-        (dates._MONTHS, lambda sc: sc.month_at(0), dates._MAX_MONTH_WORDS),
-        (dates._YEAR_MARKERS, lambda sc: sc.marker_at(0), dates._MAX_MARKER_WORDS),
-        (dates._REL_WORDS, lambda sc: sc.relative(0), dates._MAX_REL_WORDS),
-        ({**dates._UNITS, **dates._CURRENCIES}, lambda sc: dates._unit_at(sc, 0),
-         dates._MAX_CUR_WORDS),
+        (v.months, lambda sc: sc.month_at(0), v.max_month_words),
+        (v.year_markers, lambda sc: sc.marker_at(0), v.max_marker_words),
+        (v.relative_words, lambda sc: matchers.relative(sc, 0), v.max_relative_words),
+        ({**v.units, **v.currencies}, lambda sc: amounts.unit_at(sc, 0), v.max_unit_words),
     ]
     for table, look, longest in checks:
         multi = [f for f in table if " " in f and f.count(" ") < longest]
@@ -394,3 +404,116 @@ def test_property_values_are_well_formed(text: str) -> None:
                 assert span.attrs["start_date"] <= span.attrs["end_date"]
             else:
                 assert AMOUNT_RE.fullmatch(span.norm), span.norm
+
+
+# -- the grammar is a table of rules ------------------------------------------------------
+
+
+def test_a_new_rule_on_a_copy_of_the_grammar_is_used() -> None:
+    # a toy structure, "২০১৪ Q3" = the third quarter of 2014: one matcher + one builder
+    from pipeline.stages.values.grammar import DATE_GRAMMAR, DateRule
+    from pipeline.stages.values.timex import Point, range_value
+
+    def quarter(sc: Any, i: int, relaxed: bool) -> tuple[int, tuple[int, int]] | None:
+        num = sc.nums[i]
+        q = sc.core(i + 1)
+        if num is None or num.ndigits != 4 or not sc.open_after(i) \
+                or q not in ("Q1", "Q2", "Q3", "Q4"):
+            return None
+        return i + 2, (int(num.value), int(q[1]))
+
+    def quarter_point(parts: tuple[int, int]) -> Point | None:
+        year, q = parts
+        return Point(fixed=range_value((year, 3 * q - 2, None), (year, 3 * q, None)))
+
+    grammar = DATE_GRAMMAR.with_rule(DateRule("quarter", "number", quarter, quarter_point))
+    assert [r.name for r in DATE_GRAMMAR.rules][-1] == "month"  # the original is unchanged
+    analysis = analysis_of("রপ্তানি ২০১৪ Q3 থেকে বাড়ে।")
+    assert dates.find_values(analysis, stages="rule") == []
+    found = dates.find_values(analysis, stages="rule", grammar=grammar)
+    assert [(s.text, s.norm, s.attrs["granularity"]) for s in found] == [
+        ("২০১৪ Q3", "TIMEX3:2014-07/2014-09", "range")]
+
+
+# -- language variants: bn_IN ---------------------------------------------------------------
+
+
+def test_bn_in_taka_is_the_indian_rupee() -> None:
+    import pipeline
+
+    text = "রাজ্য সরকার ৫০০ কোটি টাকা বরাদ্দ করে।"
+    result = pipeline.extract(text, pipeline=pipeline.Pipeline(Config(lang="bn_IN")))
+    found = [(m.label, m.text, m.norm) for m in result.analysis.mentions if m.label == "MONEY"]
+    assert found == [("MONEY", "৫০০ কোটি টাকা", "MONEY:5000000000:INR")]
+    assert "MONEY:5000000000:INR" in set(result.entities.astype(str).stack())
+
+
+def test_bn_and_bn_in_pipelines_in_one_process() -> None:
+    text = "প্রকল্পে ৫০০ কোটি টাকা বিনিয়োগ হয়। ১৪৩০ বঙ্গাব্দের ১ বৈশাখ মেলা বসে।"
+    bn = Pipeline(Config(lang="bn", stages="rule"))
+    bn_in = Pipeline(Config(lang="bn_IN", stages="rule"))
+    for _ in range(2):  # built once each, used in turn: no state leaks between them
+        assert ("MONEY", "৫০০ কোটি টাকা", "MONEY:5000000000:BDT") in values(bn, text)
+        assert ("MONEY", "৫০০ কোটি টাকা", "MONEY:5000000000:INR") in values(bn_in, text)
+    assert ("DATE", "১৪৩০ বঙ্গাব্দের ১ বৈশাখ", "TIMEX3:2023-04-14") in values(bn, text)
+    assert ("DATE", "১৪৩০ বঙ্গাব্দের ১ বৈশাখ", "TIMEX3:2023-04-15") in values(bn_in, text)
+
+
+@pytest.mark.parametrize(("phrase", "revised", "traditional"), [
+    ("১৪৩০ বঙ্গাব্দে", "2023", "2023"),  # a year: the same in both reckonings
+    ("১৪৩০ বঙ্গাব্দের বৈশাখ মাসে", "2023-04", "2023-04"),  # a month: it begins in April
+    ("১৪৩০ বঙ্গাব্দের ১ বৈশাখ", "2023-04-14", "2023-04-15"),  # a day: they differ
+    ("১৪৩০ বঙ্গাব্দের ১ শ্রাবণ", "2023-07-16", "2023-07-17"),
+    ("১৪৩০ বঙ্গাব্দের ১ মাঘ", "2024-01-15", "2024-01-15"),  # the two agree on some days
+    ("১৪৩০ বঙ্গাব্দের ১০ জ্যৈষ্ঠ", "2023-05-24", "2023-05-25"),
+])
+def test_bengali_calendar_follows_the_pack(phrase: str, revised: str, traditional: str) -> None:
+    def value(lang: str) -> list[str]:
+        analysis = analysis_of(f"{phrase} উৎসব হয়।")
+        vocab = ValueVocabulary.from_pack(load_pack(lang))
+        return [s.norm for s in dates.find_values(analysis, stages="rule", vocabulary=vocab)]
+
+    assert value("bn") == [f"TIMEX3:{revised}"]
+    assert value("bn_IN") == [f"TIMEX3:{traditional}"]
+
+
+def test_traditional_calendar_months_run_29_to_32_days() -> None:
+    cal = ValueVocabulary.from_pack(load_pack("bn_IN")).bengali_calendar
+    for year in (1429, 1430):  # 1430's ফাল্গুন holds 29 February 2024
+        lengths = []
+        for month in range(1, 13):
+            last = max(d for d in range(1, 34) if cal.to_gregorian(year, month, d) is not None)
+            lengths.append(last)
+        assert all(29 <= n <= 32 for n in lengths), lengths
+        assert sum(lengths) in (365, 366)
+    # ফাল্গুন 1430 runs through 29 February 2024
+    assert cal.to_gregorian(1430, 11, 16) == (2024, 2, 29)
+    assert cal.to_gregorian(1430, 1, 1) == (2023, 4, 15)
+    assert cal.to_gregorian(1430, 12, 31) == (2024, 4, 14)  # চৈত্র ends the day before বৈশাখ
+
+
+# -- one QTY unit list: the schema's ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", available())
+def test_every_unit_of_every_pack_is_in_the_schema(lang: str) -> None:
+    from pipeline.schema import load_schema
+
+    units = load_pack(lang).yaml("units.yaml")["units"]
+    assert set(units.values()) <= load_schema().quantity_units, lang
+
+
+def test_a_pack_naming_a_unit_outside_the_schema_is_refused(tmp_path: Path) -> None:
+    from pipeline.schema import load_schema
+    from pipeline.stages.base import BuildContext
+
+    (tmp_path / "pack.yaml").write_text("base: bn\nname: toy\n", encoding="utf-8")
+    (tmp_path / "units.yaml").write_text("units:\n  সেন্টিমিটার: cm\n", encoding="utf-8")
+    context = BuildContext(Config(), load_pack(tmp_path), load_schema())
+    with pytest.raises(ValueError, match="cm"):
+        dates.GrammarValueStage(context)
+
+
+def test_amounts_in_units_outside_the_schema_are_not_quantities(rule_pipeline: Pipeline) -> None:
+    text = "সেতুটি ৫০ ফুট উঁচু, জমি ২০ একর, লাইন ১৩২ কিলোভোল্টের, ট্যাংকে ৫ লিটার।"
+    assert values(rule_pipeline, text) == [("QUANTITY", "৫ লিটার", "QTY:5:l")]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pipeline.model import Analysis
 from pipeline.stages.base import BuildContext, register
-from pipeline.stages.values import baseline_values
+from pipeline.stages.values import baseline_values, date_locale
 
 GAZETTEER_TYPES = frozenset({"COUNTRY", "LOC"})
 
@@ -20,9 +20,11 @@ GAZETTEER_TYPES = frozenset({"COUNTRY", "LOC"})
 class DateparserBaselineStage:
     def __init__(self, context: BuildContext) -> None:
         self.context = context
+        self.locale = date_locale(context.pack)
 
     def __call__(self, analysis: Analysis) -> None:
-        analysis.candidates.extend(s for s in baseline_values(analysis) if s.label == "DATE")
+        analysis.candidates.extend(
+            s for s in baseline_values(analysis, self.locale) if s.label == "DATE")
 
 
 @register("mentions.as_found", requires=["candidates"], provides=["mentions"])
