@@ -415,11 +415,14 @@ def test_clause_ids_break_after_a_finite_verb_before_a_conjunction_and_after_a_c
 
 
 def test_word_form_cache_answers_like_the_function_after_it_is_emptied() -> None:
-    from pipeline.stages.events import _FormCache, _negation_class
+    from pipeline.stages.events.forms import FormCache
+    from pipeline.stages.events.lexicon import default_lexicon
     from pipeline.stages.normalise import normalise_text_plain
 
-    cache = _FormCache(_negation_class, limit=2)
+    negation_class = default_lexicon().attributes.negation_class.fn
+    cache = FormCache(negation_class, limit=2)
     words = [normalise_text_plain(w) for w in ("হয়নি", "চুক্তি", "না", "হয়নি", "বাহিনী", "না")]
-    assert [cache[w] for w in words] == [_negation_class(w) for w in words]
+    assert [cache[w] for w in words] == [negation_class(w) for w in words]
     assert cache[words[0]] != 0 and cache[words[1]] == 0  # "হয়নি" negates, "চুক্তি" does not
     assert len(cache) <= 2
+
