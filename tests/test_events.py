@@ -489,3 +489,31 @@ def test_a_trigger_file_for_a_type_the_schema_lacks_is_an_error(tmp_path) -> Non
     _, overlay = _toy_schema_and_pack(tmp_path)
     with pytest.raises(PackError, match="PROTEST"):
         Pipeline(Config(stages="rule", lang=str(overlay)))
+
+
+def test_event_policy_is_derived_from_the_schema() -> None:
+    from pipeline.stages.events.policy import ACTOR_RULES, EventPolicy
+    from pipeline.stages.events.roles import RULES
+
+    schema = load_schema()
+    policy = EventPolicy.from_schema(schema)
+    assert tuple(RULES) == ACTOR_RULES  # every rule a policy may name is implemented
+    assert policy.value_types == {"AGREEMENT", "TRADE", "INVESTMENT", "AID", "COOPERATION"}
+    assert policy.no_place_types == {"TRADE"}
+    assert policy.sector_types == {"AGREEMENT", "COOPERATION", "INVESTMENT"}
+    assert policy.split_on_actor == {"EMBASSY"}
+    assert policy.pair_fill < policy.partner_fill
+    assert policy.cameo["VISIT"] == schema.event("VISIT").cameo
+
+
+def test_an_unknown_event_policy_value_is_a_schema_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.schema import SchemaError
+    from pipeline.stages.events.policy import EventPolicy
+
+    schema_dir, _ = _toy_schema_and_pack(tmp_path)
+    policy = schema_dir / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace(
+        "actors: [protester, target]}", "actors: [protester, target], actor_rule: crowd}"),
+        encoding="utf-8")
+    with pytest.raises(SchemaError, match="actor_rule 'crowd'"):
+        EventPolicy.from_schema(load_schema(schema_dir))

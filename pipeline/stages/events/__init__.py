@@ -66,8 +66,6 @@ __all__ = ["EventLexicon", "EventPolicy", "EventStage", "clause_ids", "country_o
 # mentions whose tokens can hold no trigger: the values and the named actors
 _BLOCKING = frozenset({"DATE", "MONEY", "QUANTITY", "LOC", *ACTOR_LABELS})
 _TEXT = operator.attrgetter("text")
-# a financing word beside a project is not a second event (§7 AID vs INVESTMENT)
-_PROJECT_TYPE, _FINANCING_TYPE = "INVESTMENT", "AID"
 
 
 @functools.cache
@@ -177,7 +175,7 @@ def _sentence_events(analysis: Analysis, ctx: DocContext, sent: Sentence, words:
         ev = _event(analysis, ctx, view, t, stop, prev, lexicon, policy)
         if ev is not None:
             sentence_events.append(ev)
-    events.extend(_drop_financing_aid(sentence_events))
+    events.extend(_drop_absorbed(sentence_events, policy))
     times = [e.args["Time"] for e in sentence_events if "Time" in e.args]
     memory.person = people[0] if people else None
     if vals["DATE"]:
@@ -261,22 +259,26 @@ def _arguments(view: _SentenceView, trig: int, etype: str, a1: Span | None, a2: 
     if time is not None:
         args["Time"] = time
     if etype not in policy.no_place_types:
-        place = pick_place(vals["LOC"], clauses, trig, etype, words, lexicon.clauses,
-                           lexicon.actors)
+        place = pick_place(vals["LOC"], clauses, trig, words, lexicon.clauses, lexicon.actors,
+                           etype in policy.place_before_trigger)
         if place is not None:
             args["Place"] = place
     if etype in policy.value_types:
-        value = pick_value(vals, clauses, trig, etype)
+        value = pick_value(vals, clauses, trig, etype in policy.value_from_sentence)
         if value is not None:
             args["Value"] = value
     return args
 
 
-def _drop_financing_aid(events: list[Event]) -> list[Event]:
-    """A financing word beside a project is not a second event (§7 AID vs INVESTMENT)."""
-    if not any(e.event_type == _PROJECT_TYPE for e in events):
+def _drop_absorbed(events: list[Event], policy: EventPolicy) -> list[Event]:
+    """Events of a type another event of the sentence `absorbs` (policy.yaml: a financing
+    word beside a project is not a second event, §7 AID vs INVESTMENT)."""
+    absorbed: set[str] = set()
+    for e in events:
+        absorbed |= policy.absorbs.get(e.event_type, frozenset())
+    if not absorbed:
         return events
-    return [e for e in events if e.event_type != _FINANCING_TYPE]
+    return [e for e in events if e.event_type not in absorbed]
 
 
 @register("events", requires=["mentions"], provides=["events"])

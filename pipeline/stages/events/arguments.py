@@ -22,10 +22,6 @@ from pipeline.stages.events.policy import EventPolicy
 from pipeline.stages.events.triggers import Trigger
 
 VALUE_LABELS = ("MONEY", "QUANTITY")  # in order of preference
-# types whose place may also be a bare LOC just before the trigger ("গাজা আক্রমণ", "দিল্লি সফর")
-_PLACE_BEFORE_TYPES = ("VISIT", "CONFLICT")
-# a project financed in another clause ("চীন এ জন্য ... ঋণ দেয় এবং ... রেলপথটি নির্মাণ করে")
-_FINANCED_TYPE = "INVESTMENT"
 _CALL_OFF, _NEGATION = 1, 2
 NO_STOP = 10**9
 
@@ -138,8 +134,10 @@ def pick_time(dates: list[Located], clauses: list[int], trig: int, words: list[s
     return None
 
 
-def pick_place(locs: list[Located], clauses: list[int], trig: int, etype: str, words: list[str],
-               rules: ClauseRules, cues: ActorCues) -> Span | None:
+def pick_place(locs: list[Located], clauses: list[int], trig: int, words: list[str],
+               rules: ClauseRules, cues: ActorCues, place_before_trigger: bool) -> Span | None:
+    """A locative LOC of the trigger's clause (or, with `place_before_trigger`, one just before
+    the trigger), nearest to it; a LOC before the trigger wins a tie."""
     if not locs:
         return None
     cl = clauses[trig]
@@ -153,18 +151,19 @@ def pick_place(locs: list[Located], clauses: list[int], trig: int, etype: str, w
             continue
         if nxt in rules.place_classifiers:
             case = "LOC"
-        if case == "LOC" or (etype in _PLACE_BEFORE_TYPES and 0 < trig - loc.end <= 2):
+        if case == "LOC" or (place_before_trigger and 0 < trig - loc.end <= 2):
             ok.append(loc)
     if not ok:
         return None
     return min(ok, key=lambda x: (abs(x.tok - trig) + (0 if x.tok < trig else 0.5))).span
 
 
-def pick_value(
-    vals: dict[str, list[Located]], clauses: list[int], trig: int, etype: str
-) -> Span | None:
+def pick_value(vals: dict[str, list[Located]], clauses: list[int], trig: int,
+               value_from_sentence: bool) -> Span | None:
+    """The clause's MONEY nearest to the trigger, else its QUANTITY; with `value_from_sentence`
+    and no MONEY in the clause, the sentence's nearest MONEY."""
     cl = clauses[trig]
-    if etype == _FINANCED_TYPE and vals["MONEY"] and not any(
+    if value_from_sentence and vals["MONEY"] and not any(
         clauses[v.tok] == cl for v in vals["MONEY"]
     ):
         # "চীন এ জন্য ... ঋণ দেয় এবং ... রেলপথটি নির্মাণ করে": the financing is the project's value

@@ -1,10 +1,10 @@
 """Role assignment: which of a clause's actor candidates is Actor1 and which Actor2.
 
-Role rules per type use the case: a host is locative ("মালয়েশিয়াতে") or named before সফর, an
-embassy's sender is genitive, a payer is an agent ("চীনের সহায়তায়"), a complainant is
-nominative. Every other type (and any type a schema adds) takes the clause's two named
-sides in text order. A bilateral event with one named side gets the article's other state
-(the `partner` fill of pipeline/schema/policy.yaml)."""
+The `actor_rule` of a type (pipeline/schema/policy.yaml) reads the cases: a host is locative
+("মালয়েশিয়াতে") or named before সফর, an embassy's sender is genitive, a payer is an agent
+("চীনের সহায়তায়"), a complainant is nominative. A type without a rule (any type a schema adds)
+takes the clause's two named sides in text order. A bilateral event with one named side
+gets the article's other state (the `partner` fill of pipeline/schema/policy.yaml)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def _spans(a1: Cand | None, a2: Cand | None, filled: bool = False) -> Roles:
     return (a1.span if a1 else None), (a2.span if a2 else None), filled
 
 
-def _visit(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext,
-           pos: int) -> Roles | Sides:
+def _host(trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext, pos: int,
+          genitive_actor: bool) -> Roles | Sides:
     hosts = [c for c in raw if c.kind == "COUNTRY" and (
         c.case == "LOC" or (c.end < trig and trig - c.end <= 2 and c.case == "NOM"))]
     host = min(hosts, key=lambda c: abs(c.tok - trig)) if hosts else None
@@ -54,8 +54,8 @@ def _visit(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: DocCo
     return Sides(visitor, host)
 
 
-def _embassy(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext,
-             pos: int) -> Roles:
+def _sender(trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext, pos: int,
+            genitive_actor: bool) -> Roles:
     hosts = [c for c in cands if c.kind == "COUNTRY" and c.case == "LOC"]
     senders = [c for c in cands if c.case == "GEN" and c.end < trig]
     a1 = senders[-1] if senders else pick_subject(
@@ -66,11 +66,11 @@ def _embassy(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: Doc
     return _spans(a1, a2)  # a host is named or not: never the partner fill (§7)
 
 
-def _payer(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext,
-           pos: int) -> Roles | Sides:
+def _payer(trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext, pos: int,
+           genitive_actor: bool) -> Roles | Sides:
     agents = [c for c in cands if c.case == "AGENT"]
     subj = [c for c in cands if c.case == "NOM"]
-    if etype == "INVESTMENT":
+    if genitive_actor:
         subj += [c for c in cands if c.case == "GEN" and c.kind in ("ORG", "PERSON")]
     # "চীনের সহায়তায় নির্মিত": the payer is the actor whatever else is nominative
     a1 = pick_subject(agents, trig) or pick_subject(subj, trig)
@@ -86,8 +86,8 @@ def _payer(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: DocCo
     return Sides(a1, a2)
 
 
-def _sides(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext,
-           pos: int) -> Sides:
+def _sides(trig: int, cands: list[Cand], raw: list[Cand], ctx: DocContext, pos: int,
+           genitive_actor: bool) -> Sides:
     named = cands[:]
     if len(named) > 2:
         # states before unaffiliated bodies, then the nearest to the trigger
@@ -96,13 +96,13 @@ def _sides(etype: str, trig: int, cands: list[Cand], raw: list[Cand], ctx: DocCo
     return Sides(named[0] if named else None, named[1] if len(named) > 1 else None)
 
 
-# (type, trigger token, selected candidates, all of the clause's, context, trigger offset)
-RoleRule = Callable[[str, int, list[Cand], list[Cand], DocContext, int], "Roles | Sides"]
-# the types whose Actor1 / Actor2 the clause's cases tell apart; the rest take `_sides`
-_RULES: dict[str, RoleRule] = {
-    "VISIT": _visit, "EMBASSY": _embassy,
-    "INVESTMENT": _payer, "AID": _payer, "DISPUTE": _payer,
-}
+# (trigger token, selected candidates, all of the clause's, context, trigger offset,
+# genitive_actor) -> the spans, or the sides still open to the partner fill
+RoleRule = Callable[[int, list[Cand], list[Cand], DocContext, int, bool], "Roles | Sides"]
+# the `actor_rule` of each event type (pipeline/schema/policy.yaml); absent = "sides"; the
+# names are policy.ACTOR_RULES (the schema is checked against them when it is read)
+RULES: dict[str, RoleRule] = {"sides": _sides, "host": _host, "sender": _sender,
+                              "payer": _payer}
 
 
 def assign_roles(
@@ -114,7 +114,8 @@ def assign_roles(
     `cands` are the selected candidates (one per state); `raw` all of the clause's, so that a
     host country named beside a person of the same state is still seen.
     """
-    result = _RULES.get(etype, _sides)(etype, trig, cands, raw or cands, ctx, pos)
+    rule = RULES[policy.actor_rule.get(etype, "sides")]
+    result = rule(trig, cands, raw or cands, ctx, pos, etype in policy.genitive_actor)
     if not isinstance(result, Sides):
         return result  # the rule settled the spans itself
     a1, a2 = result
