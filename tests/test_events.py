@@ -517,3 +517,13 @@ def test_an_unknown_event_policy_value_is_a_schema_error(tmp_path) -> None:  # t
         encoding="utf-8")
     with pytest.raises(SchemaError, match="actor_rule 'crowd'"):
         EventPolicy.from_schema(load_schema(schema_dir))
+
+
+def test_the_sector_lists_name_only_the_schemas_sectors_and_types() -> None:
+    from pipeline.lang import load_pack
+
+    schema = load_schema()
+    sectors = load_pack().yaml("events_sectors.yaml")
+    assert set(sectors["keywords"]) <= set(schema.sectors)
+    assert set(sectors["default"]) <= schema.sector_types
+    assert set(sectors["default"].values()) <= set(schema.sectors)
