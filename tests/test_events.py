@@ -415,11 +415,115 @@ def test_clause_ids_break_after_a_finite_verb_before_a_conjunction_and_after_a_c
 
 
 def test_word_form_cache_answers_like_the_function_after_it_is_emptied() -> None:
-    from pipeline.stages.events import _FormCache, _negation_class
+    from pipeline.stages.events.forms import FormCache
+    from pipeline.stages.events.lexicon import default_lexicon
     from pipeline.stages.normalise import normalise_text_plain
 
-    cache = _FormCache(_negation_class, limit=2)
+    negation_class = default_lexicon().attributes.negation_class.fn
+    cache = FormCache(negation_class, limit=2)
     words = [normalise_text_plain(w) for w in ("হয়নি", "চুক্তি", "না", "হয়নি", "বাহিনী", "না")]
-    assert [cache[w] for w in words] == [_negation_class(w) for w in words]
+    assert [cache[w] for w in words] == [negation_class(w) for w in words]
     assert cache[words[0]] != 0 and cache[words[1]] == 0  # "হয়নি" negates, "চুক্তি" does not
     assert len(cache) <= 2
+
+
+# -- the event types come from the schema, their triggers from one file per type ------------
+
+
+def test_every_trigger_file_names_an_event_type_of_the_schema() -> None:
+    from pipeline.lang import load_pack
+    from pipeline.stages.events.triggers import trigger_types
+
+    schema = load_schema()
+    for lang in ("bn", "bn_IN"):
+        assert trigger_types(load_pack(lang)) <= set(schema.event_types), lang
+    # and every type the shipped schema declares has triggers
+    assert trigger_types(load_pack("bn")) == set(schema.event_types)
+
+
+def _toy_schema_and_pack(tmp_path):  # type: ignore[no-untyped-def]
+    """A copy of the shipped schema plus PROTEST, and a `bn` overlay with its trigger file."""
+    import shutil
+
+    from pipeline.schema import SCHEMA_DIR
+
+    schema_dir = tmp_path / "schema"
+    shutil.copytree(SCHEMA_DIR, schema_dir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    conf = schema_dir / "annotation.conf"
+    conf.write_text(conf.read_text(encoding="utf-8").replace(
+        "\n[attributes]",
+        "PROTEST\tActor1?:COUNTRY|PERSON|ORG, Actor2?:COUNTRY|PERSON|ORG, Time?:DATE, "
+        "Place?:LOC|COUNTRY\n\n[attributes]"), encoding="utf-8")
+    policy = schema_dir / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8")
+                      + '  PROTEST: {cameo: "140", ordered: true, actors: [protester, target]}\n',
+                      encoding="utf-8")
+    overlay = tmp_path / "bn_protest"
+    (overlay / "triggers").mkdir(parents=True)
+    (overlay / "pack.yaml").write_text("base: bn\nname: bn_protest\n", encoding="utf-8")
+    (overlay / "triggers" / "PROTEST.yaml").write_text(
+        "# a toy event type for the test\n"
+        "- words: [বিক্ষোভ]\n  after: [করে, করেন, করেছে]\n  confidence: 0.8\n", encoding="utf-8")
+    return schema_dir, overlay
+
+
+def test_a_new_event_type_is_one_schema_entry_and_one_trigger_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pipeline import Config, Pipeline
+
+    schema_dir, overlay = _toy_schema_and_pack(tmp_path)
+    pipe = Pipeline(Config(stages="rule", lang=str(overlay), schema_dir=schema_dir))
+    doc = Document("toy", "ভারত বাংলাদেশের বিরুদ্ধে বিক্ষোভ করে।\n", title="ভারত–বাংলাদেশ সম্পর্ক")
+    events = pipe.analyse(doc).events
+    protests = of_type(events, "PROTEST")
+    assert len(protests) == 1, events
+    assert protests[0].cameo_code == "140"
+    assert protests[0].trigger.text == "বিক্ষোভ"
+    # the shipped schema and pack know no PROTEST
+    assert not of_type(Pipeline(Config(stages="rule")).analyse(doc).events, "PROTEST")
+
+
+def test_a_trigger_file_for_a_type_the_schema_lacks_is_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pipeline import Config, Pipeline
+    from pipeline.lang import PackError
+
+    _, overlay = _toy_schema_and_pack(tmp_path)
+    with pytest.raises(PackError, match="PROTEST"):
+        Pipeline(Config(stages="rule", lang=str(overlay)))
+
+
+def test_event_policy_is_derived_from_the_schema() -> None:
+    from pipeline.stages.events.policy import ACTOR_RULES, EventPolicy
+    from pipeline.stages.events.roles import RULES
+
+    schema = load_schema()
+    policy = EventPolicy.from_schema(schema)
+    assert tuple(RULES) == ACTOR_RULES  # every rule a policy may name is implemented
+    assert policy.value_types == {"AGREEMENT", "TRADE", "INVESTMENT", "AID", "COOPERATION"}
+    assert policy.no_place_types == {"TRADE"}
+    assert policy.sector_types == {"AGREEMENT", "COOPERATION", "INVESTMENT"}
+    assert policy.split_on_actor == {"EMBASSY"}
+    assert policy.pair_fill < policy.partner_fill
+    assert policy.cameo["VISIT"] == schema.event("VISIT").cameo
+
+
+def test_an_unknown_event_policy_value_is_a_schema_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.schema import SchemaError
+    from pipeline.stages.events.policy import EventPolicy
+
+    schema_dir, _ = _toy_schema_and_pack(tmp_path)
+    policy = schema_dir / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace(
+        "actors: [protester, target]}", "actors: [protester, target], actor_rule: crowd}"),
+        encoding="utf-8")
+    with pytest.raises(SchemaError, match="actor_rule 'crowd'"):
+        EventPolicy.from_schema(load_schema(schema_dir))
+
+
+def test_the_sector_lists_name_only_the_schemas_sectors_and_types() -> None:
+    from pipeline.lang import load_pack
+
+    schema = load_schema()
+    sectors = load_pack().yaml("events_sectors.yaml")
+    assert set(sectors["keywords"]) <= set(schema.sectors)
+    assert set(sectors["default"]) <= schema.sector_types
+    assert set(sectors["default"].values()) <= set(schema.sectors)

@@ -310,10 +310,10 @@ def test_a_stage_bug_on_one_document_is_recorded_not_fatal(
     victim = ids(docs)[3]
     real = events.extract_events
 
-    def buggy(analysis):
+    def buggy(analysis, *resources):
         if analysis.doc.doc_id == victim:
             raise IndexError("list index out of range")
-        return real(analysis)
+        return real(analysis, *resources)
 
     monkeypatch.setattr(events, "extract_events", buggy)
     summary = run_batch(docs, tmp_path, config=Config(stages="rule"), progress=False)
