@@ -21,7 +21,7 @@ from pipeline.stages.entities.words import split_columns, split_words
 # as one bit mask per word of a sentence: the patterns below test a bit instead of
 # re-deriving a word's base forms and set memberships for every rule that looks at it,
 # and a stage whose cue words are absent from a sentence (the OR of its masks) skips it.
-# Some base form of the word is in the resource set:
+# Some base form of the word is in the word list (an EntityVocabulary field):
 B_CLASSIFIER = 1 << 0  # classifiers
 B_EXTEND_ONLY = 1 << 1  # extend_only
 B_FACILITY = 1 << 2  # facility
@@ -32,7 +32,7 @@ B_STATE_WORD = 1 << 6  # state_words
 B_NATIONAL = 1 << 7  # national_heads
 B_GENITIVE_OR_NATIONAL = 1 << 8  # genitive_or_national
 B_HEAD_OR_CLASSIFIER = 1 << 9  # heads_and_classifiers
-# The word itself is in the resource set:
+# The word itself is in the word list:
 E_SETTLEMENT_BEFORE = 1 << 10  # settlement_before_name
 E_PLACE_VERB = 1 << 11  # place_verbs
 E_DIRECTION = 1 << 12  # directions

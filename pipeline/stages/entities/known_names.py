@@ -39,7 +39,7 @@ class KnownNames(Recogniser):
             found = self.gaz.match(sent.words, itertools.compress(itertools.count(), starting))
         for first, last, e in found:
             m = RuleMention(e.label, first, last, code=e.code, entry=e,
-                         kind=_KINDS.get(e.source) or f"gazetteer:{e.source}")
+                            kind=_KINDS.get(e.source) or f"gazetteer:{e.source}")
             if e.label in (DEMONYM, TITLE):
                 m.emitted = False
             if e.label == ORG and not e.code:

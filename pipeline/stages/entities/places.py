@@ -156,7 +156,7 @@ class PlacePatterns(Recogniser):
     @staticmethod
     def _listed(sent: Sentence, m: RuleMention) -> bool:
         """A comma or a conjunction links mention m to a list item before or after it
-        (as in _place_lists: a list with m in it has one of these)."""
+        (as in `lists`: a list with m in it has one of these)."""
         k = m.first
         if k > 0 and (sent.gaps[k].strip() == "," or sent.flags[k - 1] & E_CONJ):
             return True
