@@ -17,6 +17,7 @@ from pipeline.stages.entities.features import (
     BY_FIRST,
     E_TITLE_MODIFIER,
     Recogniser,
+    RuleMention,
     Sentence,
 )
 from pipeline.stages.entities.gazetteer import (
@@ -37,44 +38,48 @@ class Affiliation(Recogniser):
 
     def __call__(self, sents: list[Sentence]) -> None:
         last_country = ""  # code of the nearest preceding COUNTRY mention in the document
-        by_name: dict[str, str] = {}
+        by_name: dict[str, str] = {}  # a person's last word -> the first affiliation found
         for sent in sents:
             if not sent.mentions:
                 continue
             for m in sorted(sent.mentions, key=BY_FIRST):
                 if m.label == COUNTRY and m.emitted:
                     last_country = m.code
-                    continue
-                if m.label == PERSON:
-                    title = m.attrs.get("title")
-                    code = ""
-                    if title is not None:
-                        code = self._country_before(sent, title.first, last_country)
-                    if not code:
-                        code = self._country_before(sent, m.first, last_country, direct=True)
-                    if not code and title is not None and m.code == "":
-                        # "রাষ্ট্রপতি কেনেথ কাউন্ডা": an office without a state is held
-                        # in the state the text is about: the nearest preceding one
-                        code = last_country
-                    m.affiliation = code or m.code
-                    key = sent.words[m.last]
-                    if m.affiliation:
-                        by_name.setdefault(key, m.affiliation)
-                    elif m.kind == "propagated":
-                        m.affiliation = by_name.get(m.entry.name if m.entry else key, "")
-                elif m.label == ORG:
-                    if m.attrs.get("multinational"):
-                        continue
-                    m.affiliation = m.code or self._country_before(
-                        sent, m.first, last_country, direct=True
-                    ) or self._lookback_country(sent, m.first)
-                    if m.affiliation == "" and m.attrs.get("country_in_name"):
-                        m.affiliation = m.code
+                elif m.label == PERSON:
+                    self._person(sent, m, last_country, by_name)
+                elif m.label == ORG and not m.attrs.get("multinational"):
+                    self._organisation(sent, m, last_country)
         # a short name found before its full name was seen: second pass by name
         for sent in sents:
             for m in sent.mentions:
                 if m.label == PERSON and not m.affiliation and m.entry is not None:
                     m.affiliation = by_name.get(m.entry.name.split(" ")[-1], "")
+
+    def _person(self, sent: Sentence, m: RuleMention, last_country: str,
+                by_name: dict[str, str]) -> None:
+        title = m.attrs.get("title")
+        code = ""
+        if title is not None:
+            code = self._country_before(sent, title.first, last_country)
+        if not code:
+            code = self._country_before(sent, m.first, last_country, direct=True)
+        if not code and title is not None and m.code == "":
+            # "রাষ্ট্রপতি কেনেথ কাউন্ডা": an office without a state is held in the state
+            # the text is about: the nearest preceding one
+            code = last_country
+        m.affiliation = code or m.code
+        key = sent.words[m.last]
+        if m.affiliation:
+            by_name.setdefault(key, m.affiliation)
+        elif m.kind == "propagated":
+            m.affiliation = by_name.get(m.entry.name if m.entry else key, "")
+
+    def _organisation(self, sent: Sentence, m: RuleMention, last_country: str) -> None:
+        m.affiliation = m.code or self._country_before(
+            sent, m.first, last_country, direct=True
+        ) or self._lookback_country(sent, m.first)
+        if m.affiliation == "" and m.attrs.get("country_in_name"):
+            m.affiliation = m.code
 
     def _lookback_country(self, sent: Sentence, k: int) -> str:
         """A genitive country or demonym a few words before an ORG that a descriptor

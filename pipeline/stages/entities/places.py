@@ -39,75 +39,91 @@ class PlacePatterns(Recogniser):
 
     def __call__(self, sent: Sentence) -> None:
         any_flags = sent.any_flags
-        n = len(sent.words)
-        owner, flags, joins = sent.owner, sent.flags, sent.joins
         if any_flags & (B_CLASSIFIER | B_SETTLEMENT):
-            for k in range(1, n):  # both patterns need joined(k), so never k == 0
-                f = flags[k]
-                if not f & (B_CLASSIFIER | B_SETTLEMENT) or owner[k] is not None \
-                        or not joins[k]:
-                    continue
-                if f & B_CLASSIFIER:
-                    prev = owner[k - 1]
-                    if prev is not None and prev.label in (LOC, COUNTRY) and prev.last == k - 1:
-                        # "নীল নদের", "ভেনেজুয়েলা উপসাগরের": a bare place or country name
-                        # before a classifier names a place together with it
-                        if not self._is_inflected(sent, prev) and (
-                            prev.label == LOC or not f & B_EXTEND_ONLY
-                        ):
-                            self._resize(sent, prev, prev.first, k)
-                            prev.label, prev.code = LOC, ""
-                            prev.kind += "+classifier"
-                        continue
-                    if f & B_EXTEND_ONLY:
-                        continue
-                    first = k
-                    width = 2 if f & B_FACILITY else 1
-                    while (
-                        first - 1 >= 0 and k - first < width and owner[first - 1] is None
-                        and joins[first]
-                        and flags[first - 1] & N_ORG and not flags[first - 1] & STRONG
-                    ):
-                        first -= 1
-                    if first < k:
-                        sent.take(RuleMention(LOC, first, k, kind="pattern:classifier"))
-                else:  # a settlement word
-                    before = flags[k - 1]
-                    if owner[k - 1] is None and before & N_ORG and not before & STRONG \
-                            and not self._after_genitive(sent, k - 1):
-                        sent.take(RuleMention(LOC, k - 1, k - 1, kind="pattern:settlement"))
+            self._classifiers_and_settlements(sent)
         if any_flags & E_SETTLEMENT_BEFORE:
-            for k in range(n - 1):
-                # "বন্দরনগরী খোররমশহর", "রাজধানী আরবিলে"
-                if flags[k] & E_SETTLEMENT_BEFORE and owner[k + 1] is None and \
-                        joins[k + 1] and flags[k + 1] & N_NAME:
-                    sent.take(RuleMention(LOC, k + 1, k + 1, kind="pattern:settlement"))
+            self._after_settlement_words(sent)
         if any_flags & E_PLACE_VERB:
-            for k in range(1, n):
-                # "হামিনায় স্বাক্ষরিত": a locative word before a signing/meeting verb
-                if flags[k] & E_PLACE_VERB and joins[k] and owner[k - 1] is None:
-                    before = flags[k - 1]
-                    if before & N_PLACE and before & LOCATIVE \
-                            and not self._after_genitive(sent, k - 1):
-                        sent.take(RuleMention(LOC, k - 1, k - 1, kind="pattern:place_verb"))
+            self._before_place_verbs(sent)
         if any_flags & E_FROM and any_flags & E_UNTIL:
             self._from_to(sent)
         if any_flags & E_DIRECTION:
-            # "উত্তর সিনাইয়ে": a compass word before a place begins its name
-            for m in [m for m in sent.mentions if m.label == LOC]:
-                prev = m.first - 1
-                if sent.free(prev) and sent.joins[m.first] and flags[prev] & E_DIRECTION:
-                    self._resize(sent, m, prev, m.last)
+            self._compass_words(sent)
+
+    def _classifiers_and_settlements(self, sent: Sentence) -> None:
+        n = len(sent.words)
+        owner, flags, joins = sent.owner, sent.flags, sent.joins
+        for k in range(1, n):  # both patterns need joined(k), so never k == 0
+            f = flags[k]
+            if not f & (B_CLASSIFIER | B_SETTLEMENT) or owner[k] is not None \
+                    or not joins[k]:
+                continue
+            if f & B_CLASSIFIER:
+                prev = owner[k - 1]
+                if prev is not None and prev.label in (LOC, COUNTRY) and prev.last == k - 1:
+                    # "নীল নদের", "ভেনেজুয়েলা উপসাগরের": a bare place or country name
+                    # before a classifier names a place together with it
+                    if not self._is_inflected(sent, prev) and (
+                        prev.label == LOC or not f & B_EXTEND_ONLY
+                    ):
+                        self._resize(sent, prev, prev.first, k)
+                        prev.label, prev.code = LOC, ""
+                        prev.kind += "+classifier"
+                    continue
+                if f & B_EXTEND_ONLY:
+                    continue
+                first = k
+                width = 2 if f & B_FACILITY else 1
+                while (
+                    first - 1 >= 0 and k - first < width and owner[first - 1] is None
+                    and joins[first]
+                    and flags[first - 1] & N_ORG and not flags[first - 1] & STRONG
+                ):
+                    first -= 1
+                if first < k:
+                    sent.take(RuleMention(LOC, first, k, kind="pattern:classifier"))
+            else:  # a settlement word
+                before = flags[k - 1]
+                if owner[k - 1] is None and before & N_ORG and not before & STRONG \
+                        and not self._after_genitive(sent, k - 1):
+                    sent.take(RuleMention(LOC, k - 1, k - 1, kind="pattern:settlement"))
+
+    @staticmethod
+    def _after_settlement_words(sent: Sentence) -> None:
+        """"বন্দরনগরী খোররমশহর", "রাজধানী আরবিলে": the name word after a settlement word."""
+        owner, flags, joins = sent.owner, sent.flags, sent.joins
+        for k in range(len(sent.words) - 1):
+            if flags[k] & E_SETTLEMENT_BEFORE and owner[k + 1] is None and \
+                    joins[k + 1] and flags[k + 1] & N_NAME:
+                sent.take(RuleMention(LOC, k + 1, k + 1, kind="pattern:settlement"))
+
+    def _before_place_verbs(self, sent: Sentence) -> None:
+        """"হামিনায় স্বাক্ষরিত": a locative word before a signing/meeting verb."""
+        owner, flags, joins = sent.owner, sent.flags, sent.joins
+        for k in range(1, len(sent.words)):
+            if flags[k] & E_PLACE_VERB and joins[k] and owner[k - 1] is None:
+                before = flags[k - 1]
+                if before & N_PLACE and before & LOCATIVE \
+                        and not self._after_genitive(sent, k - 1):
+                    sent.take(RuleMention(LOC, k - 1, k - 1, kind="pattern:place_verb"))
+
+    def _compass_words(self, sent: Sentence) -> None:
+        """"উত্তর সিনাইয়ে": a compass word before a place begins its name."""
+        for m in [m for m in sent.mentions if m.label == LOC]:
+            prev = m.first - 1
+            if sent.free(prev) and sent.joins[m.first] and sent.flags[prev] & E_DIRECTION:
+                self._resize(sent, m, prev, m.last)
 
     def _from_to(self, sent: Sentence) -> None:
         """"X থেকে Y পর্যন্ত" with one known place: the other one-word end is a place."""
         words = sent.words
         n = len(words)
+        from_word, until_word = self.vocab.from_word, self.vocab.until_word
         for k in range(1, n - 2):
-            if words[k] != self.vocab.from_word:
+            if words[k] != from_word:
                 continue
             for j in range(k + 2, min(n, k + 5)):
-                if words[j] == self.vocab.until_word:
+                if words[j] == until_word:
                     break
             else:
                 continue
