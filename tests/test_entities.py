@@ -322,3 +322,52 @@ def test_gazetteer_match_from_candidates_equals_plain_match(rules: EntityRules) 
     assert {m.entry.code for m in plain} >= {"USA", "SAU"}
     # every match starts at a word that may start a name
     assert all(m.first in starts for m in plain)
+
+
+# -- the language pack -----------------------------------------------------------
+
+ENTITY_FILES = {
+    "countries.yaml", "countries_aliases.tsv", "demonyms.tsv", "entity_words.yaml",
+    "loc_patterns.yaml", "locations.tsv", "org_heads.yaml", "organisations.tsv",
+    "person_titles.yaml", "persons.tsv", "suffixes.yaml",
+}
+
+
+def test_importing_the_entity_and_merge_stages_reads_no_entity_file() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, pipeline.stages.entities, pipeline.stages.merge\n"
+            "from pipeline.lang import load_pack\n"
+            "print(json.dumps(sorted(name for _, name in load_pack()._cache)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert not set(json.loads(out)) & ENTITY_FILES
+
+
+def test_the_locale_comes_from_the_pack() -> None:
+    from pipeline.lang import load_pack
+    from pipeline.stages.entities.gazetteer import pack_locale
+
+    assert pack_locale(load_pack()) == "bn"
+    assert pack_locale(load_pack("bn_IN")) == "bn"  # the overlay inherits it
+
+
+def test_an_overlay_pack_changes_the_entity_lists_and_both_run_in_one_process(
+    tmp_path, rules: EntityRules
+) -> None:
+    from pipeline.lang import load_pack
+
+    (tmp_path / "pack.yaml").write_text("base: bn\nname: bn_test\n", encoding="utf-8")
+    (tmp_path / "persons.tsv").write_text("# a made-up leader\nঝিনুক পাথরওয়ালা\tIND\n",
+                                          encoding="utf-8")
+    # "দেশটির" no longer points back to a country; "রাষ্ট্রটির" does
+    (tmp_path / "entity_words.yaml").write_text("anaphors: [রাষ্ট্রটির]\n", encoding="utf-8")
+    overlay = EntityRules(pack=load_pack(tmp_path))
+    text = "ঝিনুক পাথরওয়ালা ঢাকা সফর করেন।"
+    assert ("PERSON", "ঝিনুক পাথরওয়ালা") not in as_set(find(rules, text))
+    person = by_text(find(overlay, text), "ঝিনুক পাথরওয়ালা")
+    assert person.label == "PERSON" and person.affiliation == "IND"
+    assert "রাষ্ট্রটির" in overlay.vocab.anaphors and "দেশটির" not in overlay.vocab.anaphors
+    assert "দেশটির" in rules.vocab.anaphors

@@ -162,3 +162,16 @@ def test_resolve_overlaps_keeps_the_greedy_non_overlapping_subset(
     assert sorted((s.start, s.end, s.label) for s in got) == _greedy_reference(spans)
     for x, y in itertools.pairwise(got):
         assert x.end <= y.start or x.start == x.end or y.start == y.end
+
+
+def test_merge_stage_takes_its_gazetteer_from_the_build_context() -> None:
+    from pipeline.config import Config
+    from pipeline.lang import load_pack
+    from pipeline.stages.base import BuildContext
+    from pipeline.stages.entities.gazetteer import default_gazetteer
+    from pipeline.stages.merge import MergeStage
+
+    pack = load_pack("bn_IN")
+    stage = MergeStage(BuildContext(Config(), pack, None))  # type: ignore[arg-type]
+    assert stage.gazetteer is default_gazetteer(pack)
+    assert stage.gazetteer is not default_gazetteer(load_pack("bn"))

@@ -1,7 +1,7 @@
 """Merging rule and model mentions into one non-overlapping list with provenance.
 
-The rule stage (pipeline/entities.py) proposes COUNTRY/PERSON/ORG/LOC spans with
-ISO codes and affiliations; the model stage (pipeline/ner_model.py) proposes
+The rule stage (stages/entities/) proposes COUNTRY/PERSON/ORG/LOC spans with
+ISO codes and affiliations; the model stage (stages/ner/) proposes
 PERSON/ORG/GPE (and LOC) spans with a per-label confidence; the dates stage
 proposes DATE/MONEY/QUANTITY. `merge_mentions` applies this policy:
 
@@ -32,7 +32,8 @@ proposes DATE/MONEY/QUANTITY. `merge_mentions` applies this policy:
    genitive country or a demonym right before it or its office, "দেশটির" -> the
    nearest preceding country), so model-only spans are affiliated like rule ones.
 
-Every entity keeps `source` = rule, model or both.
+Every entity keeps `source` = rule, model or both. The gazetteer (step 1) and the
+context cues (step 7) are the language pack's, built with the stage.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ import operator
 
 from pipeline.model import VALUE_TYPES, Analysis, Span
 from pipeline.stages.base import BuildContext, register
+from pipeline.stages.entities.affiliation import ContextAffiliation, country_of
+from pipeline.stages.entities.gazetteer import COUNTRY, Gazetteer, default_gazetteer
 
 MODEL_OVERRIDE = 0.8  # model confidence needed to override an overlapping rule span
 # model confidence needed for a model-only span to be added (step 5). The confidence
@@ -62,13 +65,12 @@ def _contains(outer: Span, inner: Span) -> bool:
     )
 
 
-def normalise_model_span(span: Span) -> Span:
-    """Policy step 1: decide COUNTRY vs LOC for a model span with the gazetteer."""
-    from pipeline.stages.entities.gazetteer import COUNTRY, default_gazetteer
-
+def normalise_model_span(span: Span, gazetteer: Gazetteer | None = None) -> Span:
+    """Policy step 1: decide COUNTRY vs LOC for a model span with the gazetteer (the
+    default pack's when none is given)."""
     if span.label not in ("GPE", "LOC", "COUNTRY", "PERSON", "ORG"):
         return span
-    entry = default_gazetteer().lookup(span.text)
+    entry = (gazetteer or default_gazetteer()).lookup(span.text)
     if entry is not None and entry.label == COUNTRY:
         span.label, span.norm = "COUNTRY", f"ISO3166:{entry.code}"
     elif span.label in ("GPE", "COUNTRY"):
@@ -77,15 +79,17 @@ def normalise_model_span(span: Span) -> Span:
 
 
 def merge_mentions(
-    spans: list[Span], analysis: Analysis | None = None, *, fill_threshold: float = MODEL_FILL
+    spans: list[Span], analysis: Analysis | None = None, *, fill_threshold: float = MODEL_FILL,
+    gazetteer: Gazetteer | None = None, affiliation: ContextAffiliation | None = None,
 ) -> list[Span]:
     """Merge rule, model and value spans by the module policy; sorted by start.
 
     `fill_threshold` is the confidence a model-only span needs (step 5); with the
     model stage alone (no rule spans to merge with) the pipeline passes 0.
+    `gazetteer` (step 1) and `affiliation` (step 7) default to the default pack's.
     """
     rule = [s for s in spans if s.source != "model"]
-    model = [normalise_model_span(s) for s in spans if s.source == "model"]
+    model = [normalise_model_span(s, gazetteer) for s in spans if s.source == "model"]
 
     by_key: dict[tuple[int, int, str], Span] = {}
     for span in rule:  # (span.key spelt out: this runs for every mention)
@@ -123,14 +127,13 @@ def merge_mentions(
             _may_replace(span, k) for k in clashes
         ):  # steps 3 and 4
             span.affiliation = span.affiliation or next(
-                (k.affiliation or k.norm.split(":")[-1] for k in clashes
-                 if k.affiliation or k.label == "COUNTRY"), "")
+                (country_of(k) for k in clashes if k.affiliation or k.label == COUNTRY), "")
             for k in clashes:
                 kept.remove(k)
             kept.append(span)
     merged = resolve_overlaps(kept + added)  # step 6
     if analysis is not None:
-        affiliate_context(analysis, merged)  # step 7
+        affiliate_context(analysis, merged, affiliation)  # step 7
     return merged
 
 
@@ -198,10 +201,10 @@ def _rank(s: Span) -> tuple[int, int, float, int, int]:
 _BY_OFFSETS = operator.attrgetter("start", "end")
 
 
-def affiliate_context(analysis: Analysis, mentions: list[Span]) -> None:
+def affiliate_context(analysis: Analysis, mentions: list[Span],
+                      affiliation: ContextAffiliation | None = None) -> None:
     """Policy step 7: affiliation from context for PERSON/ORG spans that have none."""
-    from pipeline.stages.entities import context_affiliation
-
+    context_affiliation = affiliation or ContextAffiliation.from_pack()
     for span in mentions:
         # rule spans were affiliated by the rule stage (an empty one is deliberate:
         # multinational bodies); only model-only spans are looked at here
@@ -217,11 +220,13 @@ class MergeStage:
     fill_threshold = MODEL_FILL
 
     def __init__(self, context: BuildContext) -> None:
-        self.context = context
+        self.gazetteer = default_gazetteer(context.pack)
+        self.affiliation = ContextAffiliation.from_pack(context.pack)
 
     def __call__(self, analysis: Analysis) -> None:
         analysis.mentions = merge_mentions(analysis.candidates, analysis,
-                                           fill_threshold=self.fill_threshold)
+                                           fill_threshold=self.fill_threshold,
+                                           gazetteer=self.gazetteer, affiliation=self.affiliation)
         analysis.candidates = []
         for span in analysis.mentions:
             if span.sentence_index < 0 and span.cstart >= 0:

@@ -2,21 +2,24 @@
 
 Where the names come from:
 
-- COUNTRY: CLDR's Bengali territory names as shipped by `babel`
-  (`babel.Locale("bn").territories`), joined to ISO 3166 alpha-3 codes with
-  `pycountry`; non-states (organisations, pseudo-locales, world regions) are
-  dropped or turned into LOC by `resources/countries.yaml`; the spellings
-  bn.wikipedia uses that CLDR lacks, and former states, are in
-  `resources/countries_aliases.tsv`.
+- COUNTRY: CLDR's territory names in the pack's language as shipped by `babel`
+  (`babel.Locale(locale).territories`, the locale named in the pack's `pack.yaml`),
+  joined to ISO 3166 alpha-3 codes with `pycountry`; non-states (organisations,
+  pseudo-locales, world regions) are dropped or turned into LOC by the pack's
+  `countries.yaml`; the spellings bn.wikipedia uses that CLDR lacks, and former
+  states, are in the pack's `countries_aliases.tsv`.
 - LOC: CLDR world regions (babel), CLDR exemplar cities (babel
-  `get_timezone_location`), and `resources/locations.tsv`.
-- ORG, PERSON, demonyms and titles: `resources/organisations.tsv`,
-  `persons.tsv`, `demonyms.tsv`, `person_titles.yaml`.
+  `get_timezone_location`), and the pack's `locations.tsv`.
+- ORG, PERSON, demonyms and titles: the pack's `organisations.tsv`, `persons.tsv`,
+  `demonyms.tsv`, `person_titles.yaml`.
 
-Matching works on words (whitespace/punctuation separated). A name matches a run
-of words when every word but the last is equal to the name's word and the last
-word is the name's last word plus an inflectional ending from
-`resources/suffixes.yaml` (or nothing). So "মালয়েশিয়াতে" is Malaysia and
+Every list is read from the language pack when a gazetteer is built
+(`default_gazetteer(pack)`), never at import.
+
+Matching works on words (whitespace/punctuation separated, words.py). A name matches
+a run of words when every word but the last is equal to the name's word and the last
+word is the name's last word plus an inflectional ending from the pack's
+`suffixes.yaml` (or nothing; inflection.py). So "মালয়েশিয়াতে" is Malaysia and
 "ভারতীয়" is not India, and a match never starts or ends inside a word.
 
 The matcher is a dict-of-dicts trie over words, walked left to right taking the
@@ -31,7 +34,6 @@ import functools
 import itertools
 import operator
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,8 +43,16 @@ import babel
 import babel.dates
 import pycountry
 
-from pipeline.config import load_tsv, load_yaml
+from pipeline.lang import LanguagePack, load_pack
+from pipeline.stages.entities.inflection import Inflection, shared_inflection, suffixes
+from pipeline.stages.entities.words import WORD_RE, split_columns, split_words
 from pipeline.stages.normalise import normalise_text_plain
+
+__all__ = [
+    "COUNTRY", "DEMONYM", "LOC", "ORG", "PERSON", "TITLE", "WORD_RE", "Entry", "Gazetteer",
+    "Inflection", "Match", "all_entries", "default_gazetteer", "pack_locale",
+    "shared_inflection", "split_columns", "split_words", "suffixes",
+]
 
 COUNTRY, PERSON, ORG, LOC = "COUNTRY", "PERSON", "ORG", "LOC"
 DEMONYM, TITLE = "DEMONYM", "TITLE"
@@ -52,14 +62,6 @@ _LABEL_PRIORITY = {COUNTRY: 0, ORG: 1, PERSON: 2, LOC: 3, DEMONYM: 4, TITLE: 5}
 # Source rank within one label: project-written files beat CLDR-derived names.
 _SOURCE_PRIORITY = {"alias": 0, "lexicon": 1, "cldr": 2, "exemplar": 3}
 
-# A word: a run of characters that are neither whitespace nor punctuation that
-# ends a word. The ASCII hyphen stays inside words ("আল-ফয়সাল", "জি৭-এর"): the
-# guidelines make spans cover whole whitespace-separated words. En and em dashes
-# separate words ("সৌদি আরব–কাতার").
-_SEPARATORS = r"\s,;:!?।॥()\[\]{}\"'“”‘’«»<>|/–—=*#&+"
-WORD_RE = re.compile(f"[^{_SEPARATORS}]+")
-_SEP_RE = re.compile(f"([{_SEPARATORS}]+)")  # the runs between words, kept by split()
-_EDGE_PUNCT = ".-_~`^"  # (split_columns tests for each of them)
 _TRIE_END = "\x00"  # key of a node's entry in the trie (never a word)
 _NO_STEP = (None, None)  # Gazetteer._step for a word that neither ends nor starts a name
 
@@ -86,127 +88,6 @@ class Match(NamedTuple):
     entry: Entry
 
 
-def split_words(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
-    """(start, end, word) for each word of `text`; offsets shifted by `offset`.
-
-    Dots, hyphens and similar at a word's edges are trimmed (span rules: never
-    trailing punctuation), except a final dot after a Latin letter or an initial.
-    """
-    out = []
-    edge = _EDGE_PUNCT
-    for m in WORD_RE.finditer(text):
-        a, b = m.span()
-        if text[a] not in edge and text[b - 1] not in edge:
-            # the common case: nothing to trim (the loops below would leave it as is)
-            out.append((a + offset, b + offset, m.group()))
-            continue
-        while a < b and text[a] in _EDGE_PUNCT:
-            a += 1
-        while b > a and text[b - 1] in _EDGE_PUNCT and not _keeps_final_dot(text, a, b):
-            b -= 1
-        if b > a:
-            out.append((a + offset, b + offset, text[a:b]))
-    return out
-
-
-def split_columns(
-    text: str, offset: int = 0
-) -> tuple[list[int], list[int], list[str], list[str]] | None:
-    """`split_words` as columns: starts, ends, words, and the text before each word (from
-    the previous word's end, or from the start of `text`); None when a word begins or
-    ends with a character that split_words may trim (then use `split_words`).
-
-    Without such characters every word is a whole WORD_RE match, so one `re.split` and
-    running sums of the piece lengths give everything without a Python loop over the
-    words (the rule stage splits every sentence: this is its hottest path).
-    """
-    parts = _SEP_RE.split(text)  # word, separator, word, ..., word ("" at the edges)
-    # one substring search per character (fast) rather than one set probe per character
-    if "." in text or "-" in text or "_" in text or "~" in text or "`" in text or "^" in text:
-        # split_words trims these only at a word's edges
-        for w in parts[0::2]:
-            if w and (w[0] in _EDGE_PUNCT or w[-1] in _EDGE_PUNCT):
-                return None
-    pos = list(itertools.accumulate(map(len, parts), initial=offset))
-    if parts[0]:
-        words, starts, ends, gaps = parts[0::2], pos[0::2], pos[1::2], ["", *parts[1::2]]
-    else:  # the text starts with a separator
-        words, starts, ends, gaps = parts[2::2], pos[2::2], pos[3::2], parts[1::2]
-    if words and not words[-1]:  # the text ends with a separator
-        words.pop()
-        starts.pop()
-        ends.pop()
-        gaps.pop()
-    return starts, ends, words, gaps
-
-
-def _keeps_final_dot(text: str, a: int, b: int) -> bool:
-    # "পি. ডব্লিউ. বোথা", "ডি.সি.": after a Bengali word a dot marks an abbreviation
-    # or initial (the segmenter never ends a sentence there), so it stays in the word
-    return text[b - 1] == "." and any("\u0980" <= c <= "\u09ff" for c in text[a : b - 1])
-
-
-# -- inflection --------------------------------------------------------------
-
-
-@functools.cache
-def suffixes() -> tuple[str, ...]:
-    """All endings a name may carry, longest first (see resources/suffixes.yaml)."""
-    data = load_yaml("suffixes.yaml")
-    case = [normalise_text_plain(s) for s in data["case"]]
-    particles = [normalise_text_plain(s) for s in data["particles"]]
-    forms = set(case) | set(particles) | {c + p for c in case for p in particles}
-    # hyphenated endings only for those that start with a full letter ("-এর", not "-ের")
-    forms |= {"-" + f for f in forms if unicodedata.category(f[0]) == "Lo"}
-    return tuple(sorted(forms, key=len, reverse=True))
-
-
-@functools.cache
-def shared_inflection() -> Inflection:
-    """One Inflection (and its word cache) for every gazetteer in the process."""
-    return Inflection()
-
-
-@functools.cache
-def _bare_only() -> frozenset[str]:
-    return frozenset(normalise_text_plain(n) for n in load_yaml("countries.yaml")["bare_only"])
-
-
-class Inflection:
-    """Base forms of a word: the word itself, then the word minus each ending."""
-
-    def __init__(self) -> None:
-        self._suffixes = frozenset(suffixes())
-        self._lengths = sorted({len(x) for x in self._suffixes}, reverse=True)
-        self._bare_only = _bare_only()
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def bases(self, word: str) -> tuple[str, ...]:
-        got = self._cache.get(word)
-        if got is None:
-            got = self._compute(word)
-            if len(self._cache) < 500_000:  # bounded: a batch never grows it without limit
-                self._cache[word] = got
-        return got
-
-    def _compute(self, word: str) -> tuple[str, ...]:
-        out = [word]
-        # longest ending first; a set lookup per possible ending length keeps this cheap
-        for n in self._lengths:
-            if len(word) - n < 2:
-                continue
-            suf = word[-n:]
-            if suf not in self._suffixes:
-                continue
-            base = word[:-n]
-            # a base must end in a letter or vowel sign, never a bare virama or nukta
-            if unicodedata.category(base[-1]) in ("Lo", "Mc", "Mn", "Nd") and base not in out:
-                if base in self._bare_only and not suf.startswith("-"):
-                    continue
-                out.append(base)
-        return tuple(out)
-
-
 # -- lexicons ---------------------------------------------------------------
 
 
@@ -218,19 +99,24 @@ def _strip_parenthetical(name: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", " ", name).split())
 
 
-def _rows(name: str) -> Iterable[list[str]]:
-    for row in load_tsv(name):
+def pack_locale(pack: LanguagePack) -> str:
+    """The CLDR (babel) locale of the pack's language (`locale` in its pack.yaml)."""
+    return str(pack.yaml("pack.yaml")["locale"])
+
+
+def _rows(pack: LanguagePack, name: str) -> Iterable[list[str]]:
+    for row in pack.tsv(name):
         yield [c.strip() for c in row]
 
 
-def country_entries() -> list[Entry]:
+def country_entries(pack: LanguagePack) -> list[Entry]:
     """CLDR territory names (via babel) -> COUNTRY/LOC entries, plus project aliases."""
-    conf = load_yaml("countries.yaml")
+    conf = pack.yaml("countries.yaml")
     loc_codes = set(conf["loc_codes"])
     drop = {str(c) for c in conf["drop_codes"]}
     extra = dict(conf["extra_codes"])
     out: list[Entry] = []
-    for code, name in babel.Locale("bn").territories.items():
+    for code, name in babel.Locale(pack_locale(pack)).territories.items():
         if code in drop:
             continue
         name = _norm(_strip_parenthetical(name))
@@ -244,21 +130,22 @@ def country_entries() -> list[Entry]:
         alpha3 = country.alpha_3 if country else extra.get(code)
         if alpha3:
             out.append(Entry(COUNTRY, alpha3, name, "cldr"))
-    for row in _rows("countries_aliases.tsv"):
+    for row in _rows(pack, "countries_aliases.tsv"):
         out.append(Entry(COUNTRY, row[1], _norm(row[0]), "alias"))
     return out
 
 
-def exemplar_city_entries() -> list[Entry]:
-    """CLDR exemplar cities in Bengali, one per time zone (babel)."""
-    exclude = {_norm(n) for n in load_yaml("loc_patterns.yaml")["exemplar_exclude"]}
+def exemplar_city_entries(pack: LanguagePack) -> list[Entry]:
+    """CLDR exemplar cities in the pack's language, one per time zone (babel)."""
+    exclude = {_norm(n) for n in pack.yaml("loc_patterns.yaml")["exemplar_exclude"]}
+    locale = pack_locale(pack)
     areas = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
     out = []
     for tz in sorted(zoneinfo.available_timezones()):
         if tz.split("/")[0] not in areas:
             continue
         try:
-            city = babel.dates.get_timezone_location(tz, locale="bn", return_city=True)
+            city = babel.dates.get_timezone_location(tz, locale=locale, return_city=True)
         except (LookupError, ValueError):
             continue
         city = _norm(city)
@@ -268,19 +155,19 @@ def exemplar_city_entries() -> list[Entry]:
     return out
 
 
-def lexicon_entries() -> list[Entry]:
+def lexicon_entries(pack: LanguagePack) -> list[Entry]:
     """Project-written lexicons: places, organisations, persons, demonyms, titles."""
     out = []
-    for row in _rows("locations.tsv"):
+    for row in _rows(pack, "locations.tsv"):
         out.append(Entry(LOC, "", _norm(row[0]), "lexicon", row[1] if len(row) > 1 else ""))
-    for row in _rows("organisations.tsv"):
+    for row in _rows(pack, "organisations.tsv"):
         code = row[1] if len(row) > 1 and row[1] != "-" else ""
         out.append(Entry(ORG, code, _norm(row[0]), "lexicon"))
-    for row in _rows("persons.tsv"):
+    for row in _rows(pack, "persons.tsv"):
         out.append(Entry(PERSON, row[1] if len(row) > 1 else "", _norm(row[0]), "lexicon"))
-    for row in _rows("demonyms.tsv"):
+    for row in _rows(pack, "demonyms.tsv"):
         out.append(Entry(DEMONYM, row[1], _norm(row[0]), "lexicon"))
-    for title in load_yaml("person_titles.yaml")["titles"]:
+    for title in pack.yaml("person_titles.yaml")["titles"]:
         out.append(Entry(TITLE, "", _norm(title), "lexicon"))
     return out
 
@@ -298,12 +185,17 @@ def _variants(name: str, endings: list[tuple[str, str]]) -> set[str]:
     return out
 
 
-@functools.cache
-def all_entries() -> tuple[Entry, ...]:
+def all_entries(pack: LanguagePack | None = None) -> tuple[Entry, ...]:
     """Every gazetteer entry, one per distinct name (the highest-priority label wins)."""
-    endings = [(_norm(a), _norm(b)) for a, b in load_yaml("countries.yaml")["variant_endings"]]
+    return _all_entries(pack or load_pack())
+
+
+@functools.cache
+def _all_entries(pack: LanguagePack) -> tuple[Entry, ...]:
+    variant_endings = pack.yaml("countries.yaml")["variant_endings"]
+    endings = [(_norm(a), _norm(b)) for a, b in variant_endings]
     best: dict[str, Entry] = {}
-    raw = country_entries() + lexicon_entries() + exemplar_city_entries()
+    raw = country_entries(pack) + lexicon_entries(pack) + exemplar_city_entries(pack)
     for entry in raw:
         for name in _variants(entry.name, endings):
             e = entry if name == entry.name else Entry(entry.label, entry.code, name,
@@ -325,16 +217,22 @@ def _rank(e: Entry) -> tuple[int, int]:
 
 
 class Gazetteer:
-    """A word trie over gazetteer names; `match` finds longest inflected matches."""
+    """A word trie over gazetteer names; `match` finds longest inflected matches.
 
-    def __init__(self, entries: Iterable[Entry] | None = None) -> None:
-        self.inflection = shared_inflection()
+    `entries` default to the pack's (`all_entries`); `inflection` to the pack's shared
+    one (a document's own names are matched with the inflection of the main gazetteer).
+    """
+
+    def __init__(self, entries: Iterable[Entry] | None = None, *,
+                 pack: LanguagePack | None = None, inflection: Inflection | None = None
+                 ) -> None:
+        self.inflection = inflection or shared_inflection(pack)
         self.root: dict = {}
         # word -> what it does at the root: (entry of the first base that ends a name
         # there, or None; the child node of the word itself, or None). Most words of a
         # sentence start no name, so `match` answers them with one dict lookup.
         self._first: dict[str, tuple[Entry | None, dict | None]] = {}
-        self.entries = tuple(all_entries() if entries is None else entries)
+        self.entries = tuple(all_entries(pack) if entries is None else entries)
         for e in self.entries:
             cols = split_columns(e.name)
             words = cols[2] if cols is not None else [w for _, _, w in split_words(e.name)]
@@ -437,6 +335,12 @@ class Gazetteer:
         return None
 
 
+def default_gazetteer(pack: LanguagePack | None = None) -> Gazetteer:
+    """The gazetteer of every name in the pack (the default pack when none is given),
+    built once per pack."""
+    return _default_gazetteer(pack or load_pack())
+
+
 @functools.cache
-def default_gazetteer() -> Gazetteer:
-    return Gazetteer()
+def _default_gazetteer(pack: LanguagePack) -> Gazetteer:
+    return Gazetteer(pack=pack)
