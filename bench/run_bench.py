@@ -505,9 +505,9 @@ STAGE_HOOKS: list[tuple[str, str, str]] = [
     ("events", "pipeline.stages.events", "extract_events"),
     ("tables", "pipeline.stages.ids", "assign_ids"),
     ("tables", "pipeline.io.tables", "table_rows"),
-    ("output", "pipeline.io.runner", "render_output"),
-    ("output", "pipeline.io.runner", "RunState.write_part"),
-    ("output", "pipeline.io.runner", "_assemble"),
+    ("output", "pipeline.io.engines", "render_output"),
+    ("output", "pipeline.io.checkpoint", "RunState.write_part"),
+    ("output", "pipeline.io.checkpoint", "assemble"),
 ]
 
 
