@@ -86,10 +86,13 @@ class RunSummary:
 
 
 def iter_inputs(inputs: str | Path | Iterable[str | Path], config: Config) -> Iterator[ReadItem]:
+    from pipeline.lang import load_pack
+
+    pack = load_pack(config.lang)  # the readers' title and link conventions
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     for path in paths:
         try:
-            yield from read_documents(path, relations_only=config.relations_only)
+            yield from read_documents(path, relations_only=config.relations_only, pack=pack)
         except InputError as exc:
             p = Path(path)
             # as_text: a path that is not UTF-8 must not stop the batch when its row is written
