@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import mwparserfromhell
-
 from pipeline.lang import LanguagePack, load_pack
 from pipeline.model import Document
 
@@ -288,6 +286,8 @@ def wikitext_to_dump_text(wikitext: str, conventions: DumpConventions | None = N
     templates, references, files and tables go, and category names are
     appended as a trailing run of words, as in the dump text we are given.
     """
+    import mwparserfromhell  # only MediaWiki XML needs it: not imported with the package
+
     conventions = conventions or _conventions(None)
     code = mwparserfromhell.parse(wikitext)
     parts: list[str] = []

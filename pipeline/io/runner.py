@@ -25,6 +25,7 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline.config import Config
+from pipeline.extras import ensure_installed
 from pipeline.io import checkpoint, engines
 from pipeline.io.checkpoint import Entry, RunState
 from pipeline.io.engines import COUNT_KEYS, DocOutput, Results
@@ -37,12 +38,12 @@ from pipeline.io.readers import (
     read_documents,
 )
 from pipeline.io.writers import FORMATS, remove_stale_temporaries
+from pipeline.limits import CHUNK_SIZE
 
 # names other modules import from here
 __all__ = ["CHUNK_SIZE", "ENGINES", "RunInterrupted", "RunSummary", "default_workers",
            "run_batch"]
 
-CHUNK_SIZE = 200  # documents per part file: bounds memory whatever the input size
 ENGINES = ("local", "dask")
 
 
@@ -147,9 +148,13 @@ def run_batch(
 
     Raises RunInterrupted on SIGINT/SIGTERM (finished parts stay for `resume`) and
     OSError when the output cannot be written; neither leaves a partial table.
+    MissingExtra when `engine="dask"` and the `[dask]` extra is not installed.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if engine == "dask":  # before anything is written: a missing extra is one clear error
+        for module in ("dask", "distributed"):
+            ensure_installed(module, "dask", "--engine dask")
     config = config or Config()
     inputs = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     out = Path(out_dir)
