@@ -232,3 +232,13 @@ def test_missing_report_and_train_extras_are_one_sentence(tmp_path: Path) -> Non
     proc = without("seqeval,bnlp,sklearn_crfsuite", "train", "--eval-only")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "pip install 'bnevents[train]'" in proc.stderr
+
+
+def test_core_install_runs_without_any_extra(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(GOOD, encoding="utf-8")
+    extras = "bnlp,nltk,sklearn_crfsuite,seqeval,matplotlib,dask,distributed,psutil"
+    proc = without(extras, "run", src, "--out", tmp_path / "o", "--quiet", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert read_csv(tmp_path / "o" / "documents.csv")["status"].tolist() == ["ok"]
