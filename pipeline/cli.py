@@ -145,7 +145,7 @@ def main() -> None:
 )
 @click.option(
     "--lang",
-    default="bn",
+    default=Config.lang,
     show_default=True,
     metavar="|".join(available_packs()) + "|FOLDER",
     callback=_lang,
