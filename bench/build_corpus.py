@@ -26,6 +26,7 @@ Output: JSONL, one {"id", "text"} object per line (`bnevents run` reads it).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -33,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.config import load_yaml
+from pipeline.lang import load_pack
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_DIR / "corpus"
@@ -47,8 +48,12 @@ _HEADING_RE = re.compile(r"==+\s*([^=]+?)\s*==+")
 _SENTENCE_END_RE = re.compile(r"(?<=[।॥?!])\s+")
 _BN_DIGITS = "০১২৩৪৫৬৭৮৯"
 _BN_NUMBER_RE = re.compile(f"[{_BN_DIGITS}]+")
-# headings whose body is references and category residue (the pipeline's own list)
-_REFERENCE_HEADINGS = frozenset(load_yaml("markup.yaml")["reference_sections"])
+
+
+@functools.cache
+def reference_headings() -> frozenset[str]:
+    """Headings whose body is references and category residue (the default pack's list)."""
+    return frozenset(load_pack().yaml("markup.yaml")["reference_sections"])
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def parse_article(name: str, text: str) -> Article:
     for i, m in enumerate(matches):
         title = m.group(1)
         body_end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        if title in _REFERENCE_HEADINGS:
+        if title in reference_headings():
             tail = text[m.start() :].strip()  # the references heading and all after it
             break
         sentences = split_sentences(text[m.end() : body_end])

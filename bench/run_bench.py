@@ -496,7 +496,7 @@ def target_checks(res: dict[str, Any]) -> Iterator[tuple[str, bool | None]]:
 # Stage entry points as Pipeline.analyse and the runner call them: (module, attribute).
 # Wrapping the attribute makes every call of that stage go to the stage's own profiler.
 STAGE_HOOKS: list[tuple[str, str, str]] = [
-    ("normalise", "pipeline.stages.segment", "normalise"),
+    ("normalise", "pipeline.stages.normalise", "normalise"),
     ("segment", "pipeline.stages.segment", "segment"),
     ("entities rules", "pipeline.stages.entities", "EntityRules.find"),
     ("ner_model", "pipeline.stages.ner", "NerModel.predict"),
@@ -505,9 +505,9 @@ STAGE_HOOKS: list[tuple[str, str, str]] = [
     ("events", "pipeline.stages.events", "extract_events"),
     ("tables", "pipeline.stages.ids", "assign_ids"),
     ("tables", "pipeline.io.tables", "table_rows"),
-    ("output", "pipeline.io.runner", "render_output"),
-    ("output", "pipeline.io.runner", "RunState.write_part"),
-    ("output", "pipeline.io.runner", "_assemble"),
+    ("output", "pipeline.io.engines", "render_output"),
+    ("output", "pipeline.io.checkpoint", "RunState.write_part"),
+    ("output", "pipeline.io.checkpoint", "assemble"),
 ]
 
 

@@ -29,14 +29,15 @@ import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Config
 from pipeline.io.readers import InputError, check_document
 from pipeline.limits import StageTimeout, stage_module, time_budget
 from pipeline.model import Analysis, Document, Event, Span
+
+if TYPE_CHECKING:  # `import pipeline` (and `bnevents --help`) must not import pandas
+    import pandas as pd
 
 __all__ = [
     "Analysis",

@@ -1,6 +1,10 @@
 """`bnevents`: the command line, a thin shell over the Python API.
 
 Exit codes: 0 success, 1 some documents (or checks) failed, 2 usage error.
+
+Only click and the light configuration modules are imported here: each command imports
+what it needs (spaCy, pandas, Dask, matplotlib) when it runs, so `bnevents --help`
+starts fast and a command whose optional extra is missing says which one to install.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from pathlib import Path
 import click
 
 from pipeline.config import STAGE_CHOICES, Config
+from pipeline.extras import MissingExtra
 from pipeline.io.readers import InputError
-from pipeline.io.runner import CHUNK_SIZE
-from pipeline.io.writers import FORMATS
+from pipeline.lang import available as available_packs
+from pipeline.limits import CHUNK_SIZE
 
 
 def _formats(value: str) -> list[str]:
+    from pipeline.io.writers import FORMATS
+
     fmts = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
     if bad or not fmts:
@@ -24,6 +31,28 @@ def _formats(value: str) -> list[str]:
             f"choose from {', '.join(FORMATS)} (comma-separated), got {value!r}"
         )
     return fmts
+
+
+def _exit_unless_installed(module: str, extra: str, purpose: str) -> None:
+    """One sentence naming the extra to install, instead of a traceback later on."""
+    from pipeline.extras import ensure_installed
+
+    try:
+        ensure_installed(module, extra, purpose)
+    except MissingExtra as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _lang(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """A shipped pack's name or a pack folder, checked by loading it (pack.yaml files only)."""
+    from pipeline.lang import PackError, load_pack
+
+    try:
+        load_pack(value)
+    except PackError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,6 +143,17 @@ def main() -> None:
     show_default=True,
     help="Seconds one document may take before it is failed.",
 )
+@click.option(
+    "--lang",
+    default=Config.lang,
+    show_default=True,
+    metavar="|".join(available_packs()) + "|FOLDER",
+    callback=_lang,
+    help="Language pack: bn (Bengali as written in Bangladesh and on bnwiki: টাকা is the "
+    "taka, BDT; the revised Bangladesh calendar) or bn_IN (India: টাকা is the Indian rupee, "
+    "INR; the traditional Bengali calendar), or a pack folder (an overlay naming its base "
+    "in pack.yaml).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def run(
     inputs: tuple[Path, ...],
@@ -129,6 +169,7 @@ def run(
     all_pages: bool,
     max_doc_chars: int,
     time_budget: float,
+    lang: str,
     quiet: bool,
 ) -> None:
     """Run the pipeline on INPUTS (folders of .txt, .jsonl files, .xml/.xml.bz2 dumps).
@@ -146,6 +187,7 @@ def run(
         relations_only=not all_pages,
         max_doc_chars=max_doc_chars,
         doc_time_budget=time_budget,
+        lang=lang,
     )
     try:
         summary = run_batch(
@@ -168,7 +210,7 @@ def run(
             err=True,
         )
         sys.exit(130)
-    except InputError as exc:
+    except (InputError, MissingExtra) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except OSError as exc:
@@ -266,6 +308,8 @@ def eval_cmd(
 
     if len(paths) > 2 or (len(paths) == 1 and stages is None):
         raise click.UsageError("give RUN_DIR GOLD_DIR, or GOLD_DIR alone with --stages")
+    if out_dir is not None:
+        _exit_unless_installed("matplotlib", "report", "the report's charts (eval --out)")
     run_dir, gold_dir = (paths[0], paths[1]) if len(paths) == 2 else (None, paths[0])
     floors = _thresholds(min_f1)
     stage_list: tuple[str, ...] = ()
@@ -405,6 +449,10 @@ def train(
     bad = [c for c in chosen if c not in ("spacy", "crf")]
     if bad or not chosen:
         raise click.BadParameter(f"choose from spacy, crf; got {candidates!r}")
+    _exit_unless_installed("seqeval", "train", "bnevents train (scoring)")
+    if "crf" in chosen:
+        _exit_unless_installed("bnlp", "train", "the CRF candidate of bnevents train")
+        _exit_unless_installed("sklearn_crfsuite", "train", "the CRF candidate of bnevents train")
     try:
         training.run_training(
             shared_dir=shared_dir or SHARED_DIR,

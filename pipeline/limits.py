@@ -1,4 +1,5 @@
-"""Per-document resource limits: a wall-clock budget that can stop a stage mid-way.
+"""Resource limits: a per-document wall-clock budget that can stop a stage mid-way, and
+the batch chunk size that bounds a run's memory.
 
 `Config.max_doc_chars` is checked before any stage runs (readers.check_document).
 `Config.doc_time_budget` is enforced two ways:
@@ -39,6 +40,9 @@ from types import FrameType
 from pipeline.io.readers import InputError
 
 _STAGES = Path(__file__).resolve().parent / "stages"
+# documents per checkpointed part of a batch run (io/checkpoint.py): bounds a run's memory
+# whatever the input size (`bnevents run --chunk-size`)
+CHUNK_SIZE = 200
 REPEAT = 0.25  # seconds between alarms once the budget is spent (see time_budget)
 
 

@@ -135,3 +135,24 @@ def test_size_cap_is_enforced() -> None:
     doc = Document("big", "বাংলা " * 1000)
     with pytest.raises(InputError, match="too large"):
         check_document(doc, max_chars=100)
+
+
+def test_relations_title_word_comes_from_the_pack(tmp_path: Path) -> None:
+    """The readers' title rule is pack data (markup.yaml), read when a reader is called."""
+    from pipeline.io.readers import DumpConventions, title_from_text
+    from pipeline.lang import load_pack
+
+    pack_dir = tmp_path / "pack"
+    pack_dir.mkdir()
+    (pack_dir / "pack.yaml").write_text("base: bn\nname: test\n", encoding="utf-8")
+    (pack_dir / "markup.yaml").write_text("relations_title_word: সম্পর্কসমূহ\n", encoding="utf-8")
+    conventions = DumpConventions.from_pack(load_pack(str(pack_dir)))
+    assert is_relations_title("ভারত–নেপাল সম্পর্কসমূহ", conventions)
+    assert not is_relations_title("ভারত–নেপাল সম্পর্ক", conventions)
+    assert is_relations_title("ভারত–নেপাল সম্পর্ক")  # the default pack
+    text = "'''ভারত–নেপাল সম্পর্কসমূহ''' বলতে দুই দেশের সম্পর্ক বোঝায়।"
+    assert title_from_text(text, conventions) == "ভারত–নেপাল সম্পর্কসমূহ"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
+    (doc,) = read_documents(tmp_path / "in", pack=load_pack(str(pack_dir)))
+    assert doc.title == "ভারত–নেপাল সম্পর্কসমূহ"

@@ -77,3 +77,32 @@ def test_seed_sections_sentences_and_category_tail(seed_text: str) -> None:
     assert len(money) == 1 and money[0].text.endswith("মার্কিন ডলার।")
     # every sentence ends with a terminator: nothing was cut mid-way
     assert all(s.text.rstrip("'")[-1] in "।?!" for s in analysis.sentences)
+
+
+def test_markup_conventions_come_from_the_pack_the_stage_is_built_from(tmp_path) -> None:
+    """markup.yaml is read when the stage is built: an overlay pack that lists ইতিহাস as a
+    references heading drops that section's sentences, in the same process as the default."""
+    from pipeline.config import Config
+    from pipeline.lang import load_pack
+    from pipeline.model import Analysis
+    from pipeline.schema import load_schema
+    from pipeline.stages.base import BuildContext
+    from pipeline.stages.normalise import Markup, NormaliseStage
+    from pipeline.stages.segment import SegmentStage, prepare
+
+    (tmp_path / "pack.yaml").write_text("base: bn\nname: test\n", encoding="utf-8")
+    (tmp_path / "markup.yaml").write_text("reference_sections: [ইতিহাস]\n", encoding="utf-8")
+    text = "প্রথম বাক্য। == ইতিহাস == ১৯৫০ সালে চুক্তি হয়।"
+
+    def sentences(pack_name: str) -> list[str]:
+        context = BuildContext(Config(), load_pack(pack_name), load_schema())
+        analysis = Analysis(Document("t", text))
+        NormaliseStage(context)(analysis)
+        SegmentStage(context)(analysis)
+        return [s.text for s in analysis.sentences]
+
+    assert sentences("bn") == ["প্রথম বাক্য।", "১৯৫০ সালে চুক্তি হয়।"]
+    assert sentences(str(tmp_path)) == ["প্রথম বাক্য।"]
+    overlay = Markup.from_pack(load_pack(str(tmp_path)))
+    assert overlay is Markup.from_pack(load_pack(str(tmp_path)))  # built once per pack
+    assert [s.text for s in prepare(Document("t", text), overlay).sentences] == ["প্রথম বাক্য।"]

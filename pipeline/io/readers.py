@@ -9,6 +9,7 @@ stream). Content checks (empty, binary, not Bengali, too large) happen in
 from __future__ import annotations
 
 import bz2
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -16,12 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import mwparserfromhell
-
+from pipeline.lang import LanguagePack, load_pack
 from pipeline.model import Document
 
-# "X–Y সম্পর্ক" with any dash or hyphen between the two names
-RELATIONS_TITLE_RE = re.compile(r"^\s*(\S.*?)\s*[-‐‑‒–—―−]\s*(\S.*?)\s+সম্পর্ক\s*$")
+_DASHES = "-‐‑‒–—―−"  # any dash or hyphen may stand between the two names of a title
 _BENGALI_LETTER_RE = re.compile(r"[\u0985-\u09B9\u09CE\u09DC-\u09DF]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
@@ -34,6 +33,33 @@ def as_text(value: str) -> str:
     one such name would otherwise stop the whole batch when its row is written.
     """
     return _SURROGATE_RE.sub("\ufffd", value) if _SURROGATE_RE.search(value) else value
+
+
+@dataclass(frozen=True)
+class DumpConventions:
+    """What the readers need of a language pack (markup.yaml): titles and link namespaces."""
+
+    relations_title: re.Pattern[str]  # "X–Y সম্পর্ক"
+    bold_title: re.Pattern[str]  # the bold opening "'''X–Y সম্পর্ক'''" of a dump text
+    category_namespaces: frozenset[str]
+    file_namespaces: frozenset[str]
+
+    @classmethod
+    @functools.cache
+    def from_pack(cls, pack: LanguagePack) -> DumpConventions:
+        data = pack.yaml("markup.yaml")
+        word = re.escape(data["relations_title_word"])
+        return cls(
+            relations_title=re.compile(rf"^\s*(\S.*?)\s*[{_DASHES}]\s*(\S.*?)\s+{word}\s*$"),
+            bold_title=re.compile(rf"'''([^'\n]{{1,120}}?{word})'''"),
+            category_namespaces=frozenset(data["category_namespaces"]),
+            file_namespaces=frozenset(data["file_namespaces"]),
+        )
+
+
+def _conventions(pack: LanguagePack | None) -> DumpConventions:
+    """The pack's conventions; readers run before any stage, so the default pack if None."""
+    return DumpConventions.from_pack(pack or load_pack())
 
 
 class InputError(Exception):
@@ -65,28 +91,33 @@ def input_kind(path: Path) -> str:
     )
 
 
-def read_documents(path: str | Path, *, relations_only: bool = True) -> Iterator[ReadItem]:
+def read_documents(
+    path: str | Path, *, relations_only: bool = True, pack: LanguagePack | None = None
+) -> Iterator[ReadItem]:
+    """The documents of a folder, .txt, .jsonl or MediaWiki XML file; `pack` gives the
+    title and link conventions (the default pack's if None)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     kind = input_kind(path)
     if kind == "folder":
-        yield from read_folder(path)
+        yield from read_folder(path, pack=pack)
     elif kind == "txt":
-        yield _read_txt(path)
+        yield _read_txt(path, _conventions(pack))
     elif kind == "jsonl":
-        yield from read_jsonl(path)
+        yield from read_jsonl(path, pack=pack)
     else:
-        yield from read_mediawiki_xml(path, relations_only=relations_only)
+        yield from read_mediawiki_xml(path, relations_only=relations_only, pack=pack)
 
 
-def read_folder(folder: Path) -> Iterator[ReadItem]:
+def read_folder(folder: Path, *, pack: LanguagePack | None = None) -> Iterator[ReadItem]:
     """Every *.txt in the folder (not recursive), sorted by name; doc id = file stem."""
+    conventions = _conventions(pack)
     for path in sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file()):
-        yield _read_txt(path)
+        yield _read_txt(path, conventions)
 
 
-def _read_txt(path: Path) -> ReadItem:
+def _read_txt(path: Path, conventions: DumpConventions) -> ReadItem:
     doc_id, source = as_text(path.stem), as_text(str(path))
     try:
         data = path.read_bytes()
@@ -96,7 +127,7 @@ def _read_txt(path: Path) -> ReadItem:
         text = decode_utf8(data)
     except InputError as exc:
         return ReadFailure(doc_id, source, str(exc))
-    return Document(doc_id, text, title=title_from_text(text), source=source)
+    return Document(doc_id, text, title=title_from_text(text, conventions), source=source)
 
 
 def decode_utf8(data: bytes) -> str:
@@ -113,8 +144,9 @@ def decode_utf8(data: bytes) -> str:
         ) from None
 
 
-def read_jsonl(path: Path) -> Iterator[ReadItem]:
+def read_jsonl(path: Path, *, pack: LanguagePack | None = None) -> Iterator[ReadItem]:
     """One JSON object per line with `id`, `text` and optional `title`."""
+    conventions = _conventions(pack)
     opener = bz2.open if path.name.endswith(".bz2") else open
     stem = as_text(path.name.split(".")[0])
     try:
@@ -161,7 +193,8 @@ def read_jsonl(path: Path) -> Iterator[ReadItem]:
             yield Document(
                 as_text(str(doc_id)),
                 text,
-                title=as_text(str(title)) if title is not None else title_from_text(text),
+                title=as_text(str(title)) if title is not None
+                else title_from_text(text, conventions),
                 source=source,
             )
 
@@ -171,16 +204,21 @@ def read_jsonl(path: Path) -> Iterator[ReadItem]:
 MAX_TITLE_CHARS = 255
 
 
-def is_relations_title(title: str) -> bool:
-    return len(title) <= MAX_TITLE_CHARS and bool(RELATIONS_TITLE_RE.match(title))
+def is_relations_title(title: str, conventions: DumpConventions | None = None) -> bool:
+    """Whether `title` names a bilateral-relations article ("X–Y সম্পর্ক")."""
+    pattern = (conventions or _conventions(None)).relations_title
+    return len(title) <= MAX_TITLE_CHARS and bool(pattern.match(title))
 
 
-def read_mediawiki_xml(path: Path, *, relations_only: bool = True) -> Iterator[ReadItem]:
+def read_mediawiki_xml(
+    path: Path, *, relations_only: bool = True, pack: LanguagePack | None = None
+) -> Iterator[ReadItem]:
     """Stream <page>s of a MediaWiki export or dump (.xml or .xml.bz2), page by page.
 
     Only namespace-0 pages are read; with `relations_only`, only titles like
     "X–Y সম্পর্ক". Each page is cleared after use so memory stays flat.
     """
+    conventions = _conventions(pack)
     opener = bz2.open if path.name.endswith(".bz2") else open
     try:
         fh = opener(path, "rb")
@@ -194,7 +232,7 @@ def read_mediawiki_xml(path: Path, *, relations_only: bool = True) -> Iterator[R
             for _event, elem in context:
                 if _local(elem.tag) != "page":
                     continue
-                item = _page_document(elem, path, relations_only)
+                item = _page_document(elem, path, relations_only, conventions)
                 elem.clear()
                 if item is not None:
                     yield item
@@ -215,7 +253,9 @@ def _child(elem: ET.Element, name: str) -> ET.Element | None:
     return None
 
 
-def _page_document(page: ET.Element, path: Path, relations_only: bool) -> ReadItem | None:
+def _page_document(
+    page: ET.Element, path: Path, relations_only: bool, conventions: DumpConventions
+) -> ReadItem | None:
     title_el, ns_el, id_el = _child(page, "title"), _child(page, "ns"), _child(page, "id")
     title = (title_el.text or "").strip() if title_el is not None else ""
     page_id = (id_el.text or "").strip() if id_el is not None else ""
@@ -223,7 +263,7 @@ def _page_document(page: ET.Element, path: Path, relations_only: bool) -> ReadIt
         return None
     if _child(page, "redirect") is not None:
         return None
-    if relations_only and not is_relations_title(title):
+    if relations_only and not is_relations_title(title, conventions):
         return None
     doc_id = title.replace(" ", "_") or f"page-{page_id}"
     source = as_text(f"{path}#page={page_id or title}")
@@ -232,13 +272,13 @@ def _page_document(page: ET.Element, path: Path, relations_only: bool) -> ReadIt
     if text_el is None or text_el.text is None:
         return ReadFailure(doc_id, source, "page has no revision text")
     try:
-        text = wikitext_to_dump_text(text_el.text)
+        text = wikitext_to_dump_text(text_el.text, conventions)
     except Exception as exc:  # a parser bug on one page must not stop the dump
         return ReadFailure(doc_id, source, f"cannot parse wikitext: {exc}")
     return Document(doc_id, text, title=title, source=source)
 
 
-def wikitext_to_dump_text(wikitext: str) -> str:
+def wikitext_to_dump_text(wikitext: str, conventions: DumpConventions | None = None) -> str:
     """Wikitext -> plain text shaped like the seed dump text.
 
     Bold/italic quotes and `== headings ==` are kept inline (the normaliser
@@ -246,11 +286,14 @@ def wikitext_to_dump_text(wikitext: str) -> str:
     templates, references, files and tables go, and category names are
     appended as a trailing run of words, as in the dump text we are given.
     """
+    import mwparserfromhell  # only MediaWiki XML needs it: not imported with the package
+
+    conventions = conventions or _conventions(None)
     code = mwparserfromhell.parse(wikitext)
     parts: list[str] = []
     categories: list[str] = []
     for node in code.nodes:
-        parts.append(_node_text(node, categories))
+        parts.append(_node_text(node, categories, conventions))
     text = "".join(parts)
     text = re.sub(r"\s+", " ", text).strip()
     if categories:
@@ -258,7 +301,7 @@ def wikitext_to_dump_text(wikitext: str) -> str:
     return text
 
 
-def _node_text(node: object, categories: list[str]) -> str:
+def _node_text(node: object, categories: list[str], conventions: DumpConventions) -> str:
     from mwparserfromhell import nodes
 
     if isinstance(node, nodes.Text):
@@ -269,10 +312,10 @@ def _node_text(node: object, categories: list[str]) -> str:
     if isinstance(node, nodes.Wikilink):
         target = str(node.title).strip()
         ns, _, name = target.partition(":")
-        if name and ns.strip().lower() in ("বিষয়শ্রেণী", "বিষয়শ্রেণি", "category"):
+        if name and ns.strip().lower() in conventions.category_namespaces:
             categories.append(name.strip())
             return ""
-        if name and ns.strip().lower() in ("চিত্র", "file", "image", "ফাইল"):
+        if name and ns.strip().lower() in conventions.file_namespaces:
             return ""
         label = node.text if node.text is not None else node.title
         return label.strip_code()
@@ -283,7 +326,9 @@ def _node_text(node: object, categories: list[str]) -> str:
         if tag in ("ref", "references", "table", "gallery", "math", "code", "pre"):
             return ""
         inner = (
-            "".join(_node_text(n, categories) for n in node.contents.nodes) if node.contents else ""
+            "".join(_node_text(n, categories, conventions) for n in node.contents.nodes)
+            if node.contents
+            else ""
         )
         if node.wiki_markup and tag in ("b", "i"):
             return f"{node.wiki_markup}{inner}{node.wiki_markup}"
@@ -295,9 +340,9 @@ def _node_text(node: object, categories: list[str]) -> str:
     return str(node)
 
 
-def title_from_text(text: str) -> str:
+def title_from_text(text: str, conventions: DumpConventions | None = None) -> str:
     """The 'X–Y সম্পর্ক' title of a dump text, from its bold opening, if it has one."""
-    m = re.search(r"'''([^'\n]{1,120}?সম্পর্ক)'''", text[:400])
+    m = (conventions or _conventions(None)).bold_title.search(text[:400])
     return m.group(1).strip() if m else ""
 
 

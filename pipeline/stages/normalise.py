@@ -19,11 +19,12 @@ dump text we get is already half-stripped and needs its positions kept.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from pipeline.config import load_yaml
+from pipeline.lang import LanguagePack, load_pack
 from pipeline.model import Analysis
 from pipeline.stages.base import BuildContext, register
 
@@ -34,9 +35,6 @@ _DROP_CHARS = frozenset("\u200c\u200d\u200b\ufeff\u00ad\u200e\u200f\u2060")
 # Characters that become a plain space.
 _SPACE_CHARS = frozenset("\u00a0\u2002\u2003\u2009\u202f\u3000\t\r\x0b\x0c")
 _KHANDA_TA = ("\u09a4\u09cd\u200d", "\u09ce")  # ত্‍ (ta + hasanta + ZWJ) -> ৎ
-
-_MARKUP = load_yaml("markup.yaml")
-_DROPPED_NS = tuple(ns.lower() for ns in _MARKUP["dropped_link_namespaces"])
 
 # One pass over the raw text finds every piece of markup residue.
 _MARKUP_RE = re.compile(
@@ -51,6 +49,33 @@ _MARKUP_RE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+@dataclass(frozen=True)
+class Markup:
+    """The pack's wiki-dump conventions (markup.yaml) that normalise and segment apply."""
+
+    dropped_link_namespaces: tuple[str, ...]  # lower case, matched as link-target prefixes
+    reference_sections: frozenset[str]  # heading titles, normalised
+    category_words: frozenset[str]  # normalised
+    latin_abbreviations: frozenset[str]  # lower case
+
+    @classmethod
+    @functools.cache
+    def from_pack(cls, pack: LanguagePack) -> Markup:
+        data = pack.yaml("markup.yaml")
+        return cls(
+            dropped_link_namespaces=tuple(ns.lower() for ns in data["dropped_link_namespaces"]),
+            reference_sections=frozenset(normalise_text_plain(t)
+                                         for t in data["reference_sections"]),
+            category_words=frozenset(normalise_text_plain(t) for t in data["category_words"]),
+            latin_abbreviations=frozenset(a.lower() for a in data["latin_abbreviations"]),
+        )
+
+    @classmethod
+    def default(cls) -> Markup:
+        """The default pack's conventions (for callers outside a built stage)."""
+        return cls.from_pack(load_pack())
 
 
 @dataclass(frozen=True)
@@ -73,7 +98,9 @@ def normalise_text(text: str) -> str:
     return normalise(text).clean
 
 
-def normalise(raw: str) -> Normalised:
+def normalise(raw: str, markup: Markup | None = None) -> Normalised:
+    """Clean text, offset map and headings of `raw` (`markup`: the default pack's if None)."""
+    dropped_namespaces = (markup or Markup.default()).dropped_link_namespaces
     out: list[str] = []
     offsets: list[int] = []
     headings: list[Heading] = []
@@ -93,7 +120,7 @@ def normalise(raw: str) -> Normalised:
             headings.append(Heading(title, m.start(), m.end(), len(offsets)))
         elif kind == "link":
             target = m.group("target") or ""
-            if not target.lower().startswith(_DROPPED_NS):
+            if not target.lower().startswith(dropped_namespaces):
                 label_start = (
                     m.start("label") if m.group("label") is not None else m.start("target")
                 )
@@ -241,8 +268,9 @@ class NormaliseStage:
 
     def __init__(self, context: BuildContext) -> None:
         self.context = context
+        self.markup = Markup.from_pack(context.pack)
 
     def __call__(self, analysis: Analysis) -> None:
-        norm = normalise(analysis.doc.text)
+        norm = normalise(analysis.doc.text, self.markup)
         analysis.clean, analysis.offsets, analysis.headings = (
             norm.clean, norm.offsets, norm.headings)

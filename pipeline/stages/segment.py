@@ -16,15 +16,9 @@ import re
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-from pipeline.config import load_yaml
 from pipeline.model import Analysis, Document, Section, Sentence, Token
 from pipeline.stages.base import BuildContext, register
-from pipeline.stages.normalise import normalise, normalise_text_plain
-
-_MARKUP = load_yaml("markup.yaml")
-_REFERENCE_SECTIONS = frozenset(normalise_text_plain(t) for t in _MARKUP["reference_sections"])
-_CATEGORY_WORDS = frozenset(normalise_text_plain(t) for t in _MARKUP["category_words"])
-_LATIN_ABBREVIATIONS = frozenset(a.lower() for a in _MARKUP["latin_abbreviations"])
+from pipeline.stages.normalise import Markup, normalise
 
 # A sentence ends after a run of terminators (with closing quotes/brackets), or
 # after "." that follows a Latin letter, before whitespace or the end. The run is
@@ -46,12 +40,16 @@ def tokenizer() -> spacy.tokenizer.Tokenizer:
     return spacy.blank("bn").tokenizer
 
 
-def prepare(doc: Document) -> Analysis:
-    """Normalise and segment `doc`: the Analysis every later stage starts from."""
+def prepare(doc: Document, markup: Markup | None = None) -> Analysis:
+    """Normalise and segment `doc`: the Analysis every later stage starts from.
+
+    `markup`: the conventions of the pack the stages were built from (default pack if None).
+    """
+    markup = markup or Markup.default()
     analysis = Analysis(doc)
-    norm = normalise(doc.text)
+    norm = normalise(doc.text, markup)
     analysis.clean, analysis.offsets, analysis.headings = norm.clean, norm.offsets, norm.headings
-    segment(analysis, norm.headings)
+    segment(analysis, norm.headings, markup)
     return analysis
 
 
@@ -61,17 +59,19 @@ class SegmentStage:
 
     def __init__(self, context: BuildContext) -> None:
         self.context = context
+        self.markup = Markup.from_pack(context.pack)
 
     def __call__(self, analysis: Analysis) -> None:
-        segment(analysis, analysis.headings)
+        segment(analysis, analysis.headings, self.markup)
 
 
-def is_reference_section(title: str) -> bool:
-    return title in _REFERENCE_SECTIONS
+def is_reference_section(title: str, markup: Markup | None = None) -> bool:
+    return title in (markup or Markup.default()).reference_sections
 
 
-def segment(analysis: Analysis, headings: list) -> Analysis:
+def segment(analysis: Analysis, headings: list, markup: Markup | None = None) -> Analysis:
     """Fill sections, sentences and tokens of `analysis` (clean text already set)."""
+    markup = markup or Markup.default()
     clean = analysis.clean
     bounds = [(0, "")] + [(h.clean_pos, h.title) for h in headings]
     sections: list[Section] = []
@@ -84,11 +84,12 @@ def segment(analysis: Analysis, headings: list) -> Analysis:
 
     pieces: list[tuple[int, int, int]] = []  # (section, cstart, cend)
     for sec in sections:
-        if is_reference_section(sec.title):
+        if is_reference_section(sec.title, markup):
             continue
-        pieces.extend((sec.index, a, b) for a, b in split_sentences(clean, sec.cstart, sec.cend))
+        pieces.extend((sec.index, a, b)
+                      for a, b in split_sentences(clean, sec.cstart, sec.cend, markup))
     if pieces:
-        pieces = _drop_category_tail(clean, pieces)
+        pieces = _drop_category_tail(clean, pieces, markup.category_words)
 
     tok = tokenizer()
     texts = [clean[a:b] for _, a, b in pieces]
@@ -112,15 +113,18 @@ def segment(analysis: Analysis, headings: list) -> Analysis:
     return analysis
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def split_sentences(
+    text: str, start: int = 0, end: int | None = None, markup: Markup | None = None
+) -> list[tuple[int, int]]:
     """Sentence spans [a, b) of text[start:end], trimmed of surrounding whitespace."""
+    abbreviations = (markup or Markup.default()).latin_abbreviations
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     sent_start = start
     for m in _BOUNDARY_RE.finditer(text, start, end):
         if m.group()[0] == ".":
             word = _LATIN_WORD_BEFORE_DOT.search(text, max(start, m.start() - 40), m.start() + 1)
-            if word and word.group(1).lower() in _LATIN_ABBREVIATIONS:
+            if word and word.group(1).lower() in abbreviations:
                 continue
             if word and re.fullmatch(r"[A-Za-z]", word.group(1)):
                 continue  # an initial: "J. Smith"
@@ -143,7 +147,7 @@ def _add_trimmed(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> Non
 
 
 def _drop_category_tail(
-    clean: str, pieces: list[tuple[int, int, int]]
+    clean: str, pieces: list[tuple[int, int, int]], category_words: frozenset[str]
 ) -> list[tuple[int, int, int]]:
     """Drop a final unterminated run made only of category words (dump residue)."""
     _, a, b = pieces[-1]
@@ -151,6 +155,6 @@ def _drop_category_tail(
     if tail[-1:] in "।॥?!.":
         return pieces
     words = _WORD_RE.findall(tail)
-    if words and all(w in _CATEGORY_WORDS for w in words):
+    if words and all(w in category_words for w in words):
         return pieces[:-1]
     return pieces

@@ -28,10 +28,11 @@ def import_bnlp() -> types.ModuleType:
     """Import bnlp without network access or output; returns the module."""
     import sys
 
+    from pipeline.extras import require
+
     if "bnlp" in sys.modules:
         return sys.modules["bnlp"]
-    import nltk
-
+    nltk = require("nltk", "train", "the CRF candidate (bnlp-toolkit)")
     marker = str(NLTK_MARKER_DIR)
     if marker not in nltk.data.path:
         nltk.data.path.insert(0, marker)
@@ -39,7 +40,7 @@ def import_bnlp() -> types.ModuleType:
     nltk.download = _refuse_download
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            import bnlp
+            bnlp = require("bnlp", "train", "the CRF candidate")
     finally:
         nltk.download = real_download
     return bnlp
