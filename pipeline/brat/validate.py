@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pycountry
 
-from pipeline.brat.document import BratDocument, BratNorm, Problem, read_document
+from pipeline.brat.document import BratDocument, BratEvent, BratNorm, Problem, read_document
 from pipeline.io.readers import InputError
 from pipeline.lang import LanguagePack, load_pack
 from pipeline.norms import parse_norm, timex_shape
 from pipeline.schema import Schema, load_schema
-from pipeline.schema.conf import CONF_NAME, AnnotationConf, load_conf
+from pipeline.schema.conf import CONF_NAME, AnnotationConf, RoleSpec, load_conf
 
 # characters a span must not end with (guidelines §1: never trailing punctuation)
 _TRAILING_PUNCT = set("।॥,;:.!?'\"()[]{}‘’“”-–—/")
@@ -97,18 +97,38 @@ def norm_problem(entity_type: str, ref: str, schema: Schema | None = None) -> st
 
 
 # -- validation ------------------------------------------------------------------
+
+
 def _is_word_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LMN"
 
 
+class _Found:
+    """The problems of one document, as they are found (`bad(line, message)`)."""
+
+    def __init__(self, doc: BratDocument) -> None:
+        self.path = doc.ann_path
+        self.items: list[Problem] = list(doc.problems)
+
+    def __call__(self, line: int, msg: str) -> None:
+        self.items.append(Problem(self.path, line, msg))
+
+
 def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
     """Every problem of one document, in line order."""
-    out = list(doc.problems)
-    path, text = doc.ann_path, doc.text
+    bad = _Found(doc)
+    _check_spans(doc, conf, bad)
+    bad.items.extend(_overlaps(doc))
+    _check_events(doc, conf, bad)
+    _check_relations(doc, conf, bad)
+    _check_attributes(doc, conf, bad)
+    _check_norms(doc, bad)
+    return sorted(bad.items, key=lambda p: p.line)
 
-    def bad(line: int, msg: str) -> None:
-        out.append(Problem(path, line, msg))
 
+def _check_spans(doc: BratDocument, conf: AnnotationConf, bad: _Found) -> None:
+    """Types, offsets, the text, and the guidelines' span edges (§1)."""
+    text = doc.text
     event_types = set(conf.events)
     for t in doc.spans.values():
         if t.type not in conf.entities and t.type not in event_types:
@@ -135,8 +155,11 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
                 bad(t.line, f"{t.id}: span {got!r} starts inside a word")
             if t.end < len(text) and _is_word_char(text[t.end]) and _is_word_char(text[t.end - 1]):
                 bad(t.line, f"{t.id}: span {got!r} ends inside a word")
-    out.extend(_overlaps(doc))
 
+
+def _check_events(doc: BratDocument, conf: AnnotationConf, bad: _Found) -> None:
+    """Event types, triggers (one event each), arguments; triggers no event uses."""
+    event_types = set(conf.events)
     used_triggers: dict[str, str] = {}
     for e in doc.events.values():
         spec = conf.events.get(e.type)
@@ -151,34 +174,43 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
             bad(e.line, f"{e.id}: trigger {e.trigger} already used by {used_triggers[e.trigger]}")
         else:
             used_triggers[e.trigger] = e.id
-        roles = Counter(r for r, _ in e.args)
-        for role, target in e.args:
-            arg = doc.spans.get(target)
-            if arg is None:
-                bad(e.line, f"{e.id}: {role} points at {target}, which does not exist")
-                continue
-            if spec is None:
-                continue
-            rspec = spec.get(role)
-            if rspec is None:
-                bad(e.line, f"{e.id}: role {role} is not allowed for {e.type}")
-            elif arg.type not in rspec.types:
-                bad(
-                    e.line,
-                    f"{e.id}: {role}:{target} is a {arg.type}; {role} takes "
-                    f"{'|'.join(sorted(rspec.types))}",
-                )
-        if spec is not None:
-            for role, n in roles.items():
-                if n > 1 and role in spec and not spec[role].multiple:
-                    bad(e.line, f"{e.id}: role {role} given {n} times")
-            for rspec in spec.values():
-                if not rspec.optional and rspec.name not in roles:
-                    bad(e.line, f"{e.id}: required role {rspec.name} is missing")
+        _check_roles(doc, e, spec, bad)
     for t in doc.spans.values():
         if t.type in event_types and t.id not in used_triggers and t.type not in conf.entities:
             bad(t.line, f"{t.id}: trigger {t.type} is not used by any event")
 
+
+def _check_roles(
+    doc: BratDocument, e: BratEvent, spec: dict[str, RoleSpec] | None, bad: _Found
+) -> None:
+    """Each argument exists and fits its role; roles given too often or missing."""
+    roles = Counter(r for r, _ in e.args)
+    for role, target in e.args:
+        arg = doc.spans.get(target)
+        if arg is None:
+            bad(e.line, f"{e.id}: {role} points at {target}, which does not exist")
+            continue
+        if spec is None:
+            continue
+        rspec = spec.get(role)
+        if rspec is None:
+            bad(e.line, f"{e.id}: role {role} is not allowed for {e.type}")
+        elif arg.type not in rspec.types:
+            bad(
+                e.line,
+                f"{e.id}: {role}:{target} is a {arg.type}; {role} takes "
+                f"{'|'.join(sorted(rspec.types))}",
+            )
+    if spec is not None:
+        for role, n in roles.items():
+            if n > 1 and role in spec and not spec[role].multiple:
+                bad(e.line, f"{e.id}: role {role} given {n} times")
+        for rspec in spec.values():
+            if not rspec.optional and rspec.name not in roles:
+                bad(e.line, f"{e.id}: required role {rspec.name} is missing")
+
+
+def _check_relations(doc: BratDocument, conf: AnnotationConf, bad: _Found) -> None:
     for r in doc.relations.values():
         spec = conf.relations.get(r.type)
         if spec is None:
@@ -201,6 +233,8 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
                     f"{'|'.join(sorted(spec[name]))}",
                 )
 
+
+def _check_attributes(doc: BratDocument, conf: AnnotationConf, bad: _Found) -> None:
     seen_attr: dict[tuple[str, str], int] = {}
     for a in doc.attributes:
         spec_a = conf.attributes.get(a.name)
@@ -236,6 +270,9 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
         elif not values and a.value:
             bad(a.line, f"{a.id}: {a.name} is a yes/no attribute and takes no value")
 
+
+def _check_norms(doc: BratDocument, bad: _Found) -> None:
+    """Each N line fits its mention's type; each normalised type has exactly one."""
     norms_by_target: dict[str, list[BratNorm]] = defaultdict(list)
     for n in doc.norms:
         t = doc.spans.get(n.target)
@@ -257,8 +294,6 @@ def validate_document(doc: BratDocument, conf: AnnotationConf) -> list[Problem]:
                 )
             elif len(got) > 1:
                 bad(got[1].line, f"{got[1].id}: {t.id} already normalised on line {got[0].line}")
-    out.sort(key=lambda p: p.line)
-    return out
 
 
 def _overlaps(doc: BratDocument) -> list[Problem]:

@@ -17,71 +17,79 @@ def _clean_field(text: str) -> str:
     return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
+Ids = dict[tuple[int, int, str], str]  # (start, end, label) -> T id
+
+
 def format_ann(mentions: list[Span], events: list[Event]) -> str:
     """brat standoff for predicted mentions and events (T, E, R, A, N and # lines)."""
-    lines: list[str] = []
-    ids: dict[tuple[int, int, str], str] = {}
-
-    def add_t(m: Span) -> str:
-        key = (m.start, m.end, m.label)
-        if key not in ids:
-            ids[key] = f"T{len(ids) + 1}"
-            lines.append(f"{ids[key]}\t{m.label} {m.start} {m.end}\t{_clean_field(m.text)}")
-        return ids[key]
-
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
-    for m in ordered:
-        add_t(m)
-    # arguments that are not among the mentions (should not happen) still get a T line
-    for e in events:
-        for m in e.args.values():
-            add_t(m)
-    e_lines, a_lines = [], []
-    trigger_ids: dict[tuple[int, int, str], str] = {}
+    ids, t_lines = _mention_lines(ordered, events)
+    trigger_lines, e_lines, a_lines = _event_lines(events, ids)
+    r_lines, notes = _affiliation_lines(ordered, ids)
+    lines = [*t_lines, *trigger_lines, *e_lines, *r_lines, *a_lines,
+             *_norm_lines(ordered, ids), *notes]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _mention_lines(ordered: list[Span], events: list[Event]) -> tuple[Ids, list[str]]:
+    """T lines of the mentions, in text order, then of any argument not among them
+    (should not happen, but it still gets a T line)."""
+    ids: Ids = {}
+    lines: list[str] = []
+    for m in [*ordered, *(m for e in events for m in e.args.values())]:
+        if m.key not in ids:
+            ids[m.key] = f"T{len(ids) + 1}"
+            lines.append(f"{ids[m.key]}\t{m.label} {m.start} {m.end}\t{_clean_field(m.text)}")
+    return ids, lines
+
+
+def _event_lines(events: list[Event], ids: Ids) -> tuple[list[str], list[str], list[str]]:
+    """(trigger T lines, E lines, A lines); triggers are numbered after the mentions."""
+    t_lines, e_lines, a_lines = [], [], []
+    trigger_ids: Ids = {}
     for i, e in enumerate(sorted(events, key=lambda e: (e.trigger.start, e.event_type)), 1):
         tkey = (e.trigger.start, e.trigger.end, e.event_type)
-        if tkey in trigger_ids:
-            tid = trigger_ids[tkey]
-        else:
-            tid = f"T{len(ids) + len(trigger_ids) + 1}"
-            trigger_ids[tkey] = tid
-            lines.append(
-                f"{tid}\t{e.event_type} {e.trigger.start} {e.trigger.end}\t"
+        if tkey not in trigger_ids:
+            trigger_ids[tkey] = f"T{len(ids) + len(trigger_ids) + 1}"
+            t_lines.append(
+                f"{trigger_ids[tkey]}\t{e.event_type} {e.trigger.start} {e.trigger.end}\t"
                 f"{_clean_field(e.trigger.text)}"
             )
-        args = " ".join(f"{role}:{add_t(m)}" for role, m in e.args.items())
-        e_lines.append(f"E{i}\t{e.event_type}:{tid}" + (f" {args}" if args else ""))
+        args = " ".join(f"{role}:{ids[m.key]}" for role, m in e.args.items())
+        e_lines.append(f"E{i}\t{e.event_type}:{trigger_ids[tkey]}" + (f" {args}" if args else ""))
         for name, on in (("Negated", e.negated), ("Speculated", e.speculated)):
             if on:
                 a_lines.append(f"A{len(a_lines) + 1}\t{name} E{i}")
         if e.sector:
             a_lines.append(f"A{len(a_lines) + 1}\tSector E{i} {e.sector}")
-    lines.extend(e_lines)
-    countries = [(m, ids[(m.start, m.end, m.label)]) for m in ordered if m.label == "COUNTRY"]
+    return t_lines, e_lines, a_lines
+
+
+def _affiliation_lines(ordered: list[Span], ids: Ids) -> tuple[list[str], list[str]]:
+    """(R lines to a mention of the PERSON/ORG's state, # notes where there is none)."""
+    countries = [(m, ids[m.key]) for m in ordered if m.label == "COUNTRY"]
     r_lines, notes = [], []
     for m in ordered:
         if m.label not in ("PERSON", "ORG") or not m.affiliation:
             continue
         home = make_norm("COUNTRY", m.affiliation)
         same = [(c, tid) for c, tid in countries if c.norm == home]
-        tid = ids[(m.start, m.end, m.label)]
+        tid = ids[m.key]
         if same:
             # the nearest mention of that state, preceding ones first (guidelines §7)
             _, cid = min(same, key=lambda ct: (ct[0].start > m.start, abs(ct[0].start - m.start)))
             r_lines.append(f"R{len(r_lines) + 1}\tAffiliation Arg1:{tid} Arg2:{cid}")
         else:
             notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {tid}\taffiliation: {m.affiliation}")
-    lines.extend(r_lines)
-    lines.extend(a_lines)
-    n = 0
-    for m in ordered:
-        if m.norm:
-            n += 1
-            lines.append(
-                f"N{n}\tReference {ids[(m.start, m.end, m.label)]} {m.norm}\t{_clean_field(m.text)}"
-            )
-    lines.extend(notes)
-    return "\n".join(lines) + ("\n" if lines else "")
+    return r_lines, notes
+
+
+def _norm_lines(ordered: list[Span], ids: Ids) -> list[str]:
+    normalised = [m for m in ordered if m.norm]
+    return [
+        f"N{n}\tReference {ids[m.key]} {m.norm}\t{_clean_field(m.text)}"
+        for n, m in enumerate(normalised, 1)
+    ]
 
 
 def analysis_to_ann(analysis: Analysis) -> str:
