@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,50 +151,53 @@ def parse_ann(text: str, ann: str, *, doc_id: str = "", path: str = "") -> BratD
                 continue
             seen[ident] = lineno
         kind = ident[0]
+        if kind == "*":
+            bad(lineno, "equivalence ('*') lines are not part of this schema")
+            continue
+        parser = _PARSERS.get(kind)  # '#' lines are annotator notes: nothing to check
         try:
-            if kind == "T":
-                _parse_t(doc, ident, fields, lineno)
-            elif kind == "E":
-                parts = fields[1].split()
-                etype, _, trig = parts[0].partition(":")
-                args = [tuple(p.split(":", 1)) for p in parts[1:]]
-                if not trig or any(len(a) != 2 or not a[0] or not a[1] for a in args):
-                    raise ValueError("expected 'TYPE:Tn Role:Tn ...'")
-                doc.events[ident] = BratEvent(
-                    ident, etype, trig, [(a[0], a[1]) for a in args], lineno
-                )
-            elif kind == "R":
-                parts = fields[1].split()
-                args = [tuple(p.split(":", 1)) for p in parts[1:]]
-                if len(parts) < 3 or any(len(a) != 2 or not a[1] for a in args):
-                    raise ValueError("expected 'Type Arg1:Tn Arg2:Tn'")
-                doc.relations[ident] = BratRelation(
-                    ident, parts[0], [(a[0], a[1]) for a in args], lineno
-                )
-            elif kind in "AM":
-                parts = fields[1].split()
-                if len(parts) not in (2, 3):
-                    raise ValueError("expected 'Name Target [Value]'")
-                doc.attributes.append(
-                    BratAttribute(
-                        ident, parts[0], parts[1], parts[2] if len(parts) == 3 else "", lineno
-                    )
-                )
-            elif kind == "N":
-                parts = fields[1].split()
-                if len(parts) != 3 or ":" not in parts[2]:
-                    raise ValueError("expected 'Reference Tn DB:ID'")
-                doc.norms.append(
-                    BratNorm(
-                        ident, parts[1], parts[2], fields[2] if len(fields) > 2 else "", lineno
-                    )
-                )
-            elif kind == "*":
-                bad(lineno, "equivalence ('*') lines are not part of this schema")
-            # '#' lines are annotator notes: free text, nothing to check
+            if parser is not None:
+                parser(doc, ident, fields, lineno)
         except (IndexError, ValueError) as exc:
             bad(lineno, f"malformed {kind} line ({exc}): {line[:60]!r}")
     return doc
+
+
+def _pairs(parts: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(p.split(":", 1)) for p in parts]
+
+
+def _parse_e(doc: BratDocument, ident: str, fields: list[str], lineno: int) -> None:
+    parts = fields[1].split()
+    etype, _, trig = parts[0].partition(":")
+    args = _pairs(parts[1:])
+    if not trig or any(len(a) != 2 or not a[0] or not a[1] for a in args):
+        raise ValueError("expected 'TYPE:Tn Role:Tn ...'")
+    doc.events[ident] = BratEvent(ident, etype, trig, [(a[0], a[1]) for a in args], lineno)
+
+
+def _parse_r(doc: BratDocument, ident: str, fields: list[str], lineno: int) -> None:
+    parts = fields[1].split()
+    args = _pairs(parts[1:])
+    if len(parts) < 3 or any(len(a) != 2 or not a[1] for a in args):
+        raise ValueError("expected 'Type Arg1:Tn Arg2:Tn'")
+    doc.relations[ident] = BratRelation(ident, parts[0], [(a[0], a[1]) for a in args], lineno)
+
+
+def _parse_attribute(doc: BratDocument, ident: str, fields: list[str], lineno: int) -> None:
+    parts = fields[1].split()
+    if len(parts) not in (2, 3):
+        raise ValueError("expected 'Name Target [Value]'")
+    value = parts[2] if len(parts) == 3 else ""
+    doc.attributes.append(BratAttribute(ident, parts[0], parts[1], value, lineno))
+
+
+def _parse_n(doc: BratDocument, ident: str, fields: list[str], lineno: int) -> None:
+    parts = fields[1].split()
+    if len(parts) != 3 or ":" not in parts[2]:
+        raise ValueError("expected 'Reference Tn DB:ID'")
+    text = fields[2] if len(fields) > 2 else ""
+    doc.norms.append(BratNorm(ident, parts[1], parts[2], text, lineno))
 
 
 def _parse_t(doc: BratDocument, ident: str, fields: list[str], lineno: int) -> None:
@@ -210,6 +213,12 @@ def _parse_t(doc: BratDocument, ident: str, fields: list[str], lineno: int) -> N
     doc.spans[ident] = TextBound(
         ident, head[0], frags[0][0], frags[-1][1], "\t".join(fields[2:]), lineno, tuple(frags)
     )
+
+
+_PARSERS: dict[str, Callable[[BratDocument, str, list[str], int], None]] = {
+    "T": _parse_t, "E": _parse_e, "R": _parse_r, "A": _parse_attribute, "M": _parse_attribute,
+    "N": _parse_n,
+}
 
 
 def read_document(ann_path: Path, *, display: str | None = None) -> BratDocument:
