@@ -35,10 +35,23 @@ img{display:block;margin:0.5em 0 1.5em;border:1px solid #eee}
 
 
 def render_html(report: dict[str, Any], errors: Any = None, max_error_rows: int = 60) -> str:
+    imgs = charts(report)
+    parts = _html_head(report, imgs)
+    parts += _html_entities_and_values(report)
+    parts += _html_events(report, imgs)
+    if "stages" in imgs:
+        parts += _html_stages(report, imgs)
+    parts += _html_confusions(report)
+    if errors is not None and len(errors):
+        parts += _html_errors(errors, max_error_rows)
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _html_head(report: dict[str, Any], imgs: dict[str, str]) -> list[str]:
     docs = report["documents"]
     meta = report.get("meta", {})
-    imgs = charts(report)
-    parts = [
+    return [
         "<!DOCTYPE html>",
         '<html lang="bn"><head><meta charset="utf-8">',
         "<title>bnevents evaluation report</title>",
@@ -54,6 +67,10 @@ def render_html(report: dict[str, Any], errors: Any = None, max_error_rows: int 
         f'<img id="chart-entities" alt="Entity F1 per type" '
         f'src="data:image/png;base64,{imgs["entities"]}">',
     ]
+
+
+def _html_entities_and_values(report: dict[str, Any]) -> list[str]:
+    parts: list[str] = []
     rows = []
     for t, block in report["entities"]["per_type"].items():
         rows.append(prf_row(f"{t} strict", block["strict"]))
@@ -76,6 +93,11 @@ def render_html(report: dict[str, Any], errors: Any = None, max_error_rows: int 
         ]
     ]
     parts.append(html_table(["", "span F1 strict", "value acc.", "matched"], vrows, "values"))
+    return parts
+
+
+def _html_events(report: dict[str, Any], imgs: dict[str, str]) -> list[str]:
+    parts: list[str] = []
     parts.append('<h2 id="events">Events</h2>')
     if "events" in imgs:
         parts.append(
@@ -103,49 +125,58 @@ def render_html(report: dict[str, Any], errors: Any = None, max_error_rows: int 
             "attributes",
         )
     )
-    if "stages" in imgs:
-        parts.append('<h2 id="stages">Stages</h2>')
-        parts.append(
-            f'<img id="chart-stages" alt="F1 per type and stage" '
-            f'src="data:image/png;base64,{imgs["stages"]}">'
+    return parts
+
+
+def _html_stages(report: dict[str, Any], imgs: dict[str, str]) -> list[str]:
+    parts: list[str] = []
+    parts.append('<h2 id="stages">Stages</h2>')
+    parts.append(
+        f'<img id="chart-stages" alt="F1 per type and stage" '
+        f'src="data:image/png;base64,{imgs["stages"]}">'
+    )
+    parts.append(html_table(stage_header(report), stage_rows(report), "stages"))
+    parts.append(
+        "<ul>"
+        + "".join(
+            f"<li><code>{html.escape(n)}</code>: {html.escape(b['description'])}</li>"
+            for n, b in report["stages"]["results"].items()
         )
-        parts.append(
-            html_table(stage_header(report), stage_rows(report), "stages")
-        )
-        parts.append(
-            "<ul>"
-            + "".join(
-                f"<li><code>{html.escape(n)}</code>: {html.escape(b['description'])}</li>"
-                for n, b in report["stages"]["results"].items()
-            )
-            + "</ul>"
-        )
+        + "</ul>"
+    )
+    return parts
+
+
+def _html_confusions(report: dict[str, Any]) -> list[str]:
+    parts: list[str] = []
     parts.append('<h2 id="confusions">Top confusions</h2>')
     parts.append(
         html_table(
             ["what", "count"], [[c["what"], c["count"]] for c in report["confusions"]], "confusions"
         )
     )
-    if errors is not None and len(errors):
-        parts.append(
-            f'<h2 id="errors">Errors: a sample of each task ({len(errors)} in all, every one '
-            "in errors.csv)</h2>"
-        )
-        cols = [
-            "task",
-            "error",
-            "doc_id",
-            "gold_type",
-            "gold_text",
-            "pred_type",
-            "pred_text",
-            "detail",
-            "sentence",
-        ]
-        # a few of each task, so event and argument errors are not hidden below entity ones
-        per_task = max(1, max_error_rows // max(1, errors["task"].nunique()))
-        rows = errors.groupby("task", sort=False).head(per_task)[cols].astype(str).values.tolist()
-        parts.append(html_table(cols, rows, "errors"))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return parts
 
+
+def _html_errors(errors: Any, max_error_rows: int) -> list[str]:
+    """A few rows of each task, so event and argument errors are not hidden below entity ones."""
+    parts: list[str] = []
+    parts.append(
+        f'<h2 id="errors">Errors: a sample of each task ({len(errors)} in all, every one '
+        "in errors.csv)</h2>"
+    )
+    cols = [
+        "task",
+        "error",
+        "doc_id",
+        "gold_type",
+        "gold_text",
+        "pred_type",
+        "pred_text",
+        "detail",
+        "sentence",
+    ]
+    per_task = max(1, max_error_rows // max(1, errors["task"].nunique()))
+    rows = errors.groupby("task", sort=False).head(per_task)[cols].astype(str).values.tolist()
+    parts.append(html_table(cols, rows, "errors"))
+    return parts

@@ -95,6 +95,18 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"({docs['gold']} documents); predictions: `{meta.get('run_dir', '')}`."
     )
     lines.append("")
+    lines += _md_summary(report)
+    lines += _md_entities_and_values(report)
+    lines += _md_events_and_arguments(report)
+    lines += _md_stages_and_confusions(report)
+    return "\n".join(lines)
+
+
+def _md_summary(report: dict[str, Any]) -> list[str]:
+    """The block between the summary markers (what the README shows)."""
+    docs = report["documents"]
+    meta = report.get("meta", {})
+    lines: list[str] = []
     lines.append(SUMMARY_START)
     lines.append(
         f"Scored on {docs['gold']} gold documents (split `{meta.get('split', 'all')}`); "
@@ -117,6 +129,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", "Per stage (F1 unless marked acc.):", ""]
         lines.append(md_table(stage_header(report), stage_rows(report)))
     lines.append(SUMMARY_END)
+    return lines
+
+
+def _md_entities_and_values(report: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     lines += ["", "## Entities (per type)", ""]
     rows = []
     for t, block in report["entities"]["per_type"].items():
@@ -140,6 +157,11 @@ def render_markdown(report: dict[str, Any]) -> str:
             ["", "span F1 strict", "span F1 partial", "value acc.", "value F1", "matched"], rows
         )
     )
+    return lines
+
+
+def _md_events_and_arguments(report: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     lines += ["", "## Events (per type)", ""]
     lines.append(
         md_table(
@@ -168,6 +190,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines.append(
         md_table(PRF_HEADER, [prf_row(t, b) for t, b in report["arguments"]["per_type"].items()])
     )
+    return lines
+
+
+def _md_stages_and_confusions(report: dict[str, Any]) -> list[str]:
+    docs = report["documents"]
+    lines: list[str] = []
     if report.get("stages"):
         lines += ["", "## Stages", ""]
         for name, block in report["stages"]["results"].items():
@@ -183,5 +211,4 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"missing: {', '.join(docs['missing_ids']) or '–'}.",
         ]
     lines += ["", "Every false positive and false negative is listed in `errors.csv`.", ""]
-    return "\n".join(lines)
-
+    return lines
