@@ -116,42 +116,45 @@ def tables_to_ann(text: str, entities: list[dict], events: list[dict]) -> str:
         for r in entities
     ]
     by_offsets = {(m.start, m.end): m for m in mentions}
-    out_events = []
-    for r in events:
-        tstart = int(r["trigger_start"])
-        trig = Span(str(r["event_type"]), tstart, int(r["trigger_end"]), str(r["trigger_text"]))
-        args: dict[str, Span] = {}
-        for role, col in (("Actor1", "actor1"), ("Actor2", "actor2"), ("Place", "place")):
-            start, end = r.get(f"{col}_start"), r.get(f"{col}_end")
-            if _present(start) and _present(end):
-                m = by_offsets.get((int(start), int(end)))
-                if m is None:
-                    label = str(r.get(f"{col}_type") or "") or (
-                        "COUNTRY" if r.get(f"{col}_country") else "LOC"
-                    )
-                    m = Span(label, int(start), int(end), text[int(start) : int(end)])
-                args[role] = m
-        for role, label_set, want_text in (
-            ("Time", ("DATE",), r.get("time_text")),
-            ("Value", ("MONEY", "QUANTITY"), r.get("value_text")),
-        ):
-            if want_text:
-                cands = [m for m in mentions if m.label in label_set and m.text == want_text]
-                if cands:
-                    args[role] = min(cands, key=lambda m: abs(m.start - tstart))
-        out_events.append(
-            Event(
-                trig.label,
-                str(r.get("cameo_code") or ""),
-                trig,
-                args,
-                negated=bool(r.get("negated") is True),
-                speculated=bool(r.get("speculated") is True),
-                sector=str(r.get("sector") or ""),
-            )
-        )
-    return format_ann(mentions, out_events)
+    return format_ann(mentions, [_table_event(r, text, mentions, by_offsets) for r in events])
 
+
+_OFFSET_ROLES = (("Actor1", "actor1"), ("Actor2", "actor2"), ("Place", "place"))
+_TEXT_ROLES = (("Time", ("DATE",), "time_text"), ("Value", ("MONEY", "QUANTITY"), "value_text"))
+
+
+def _table_event(
+    r: dict, text: str, mentions: list[Span], by_offsets: dict[tuple[int, int], Span]
+) -> Event:
+    """One events-table row as an Event whose arguments are the document's mentions."""
+    tstart = int(r["trigger_start"])
+    trig = Span(str(r["event_type"]), tstart, int(r["trigger_end"]), str(r["trigger_text"]))
+    args: dict[str, Span] = {}
+    for role, col in _OFFSET_ROLES:
+        start, end = r.get(f"{col}_start"), r.get(f"{col}_end")
+        if _present(start) and _present(end):
+            m = by_offsets.get((int(start), int(end)))
+            if m is None:  # not among the entities: rebuilt from the row and the text
+                label = str(r.get(f"{col}_type") or "") or (
+                    "COUNTRY" if r.get(f"{col}_country") else "LOC"
+                )
+                m = Span(label, int(start), int(end), text[int(start) : int(end)])
+            args[role] = m
+    for role, label_set, col in _TEXT_ROLES:
+        want_text = r.get(col)
+        if want_text:
+            cands = [m for m in mentions if m.label in label_set and m.text == want_text]
+            if cands:
+                args[role] = min(cands, key=lambda m: abs(m.start - tstart))
+    return Event(
+        trig.label,
+        str(r.get("cameo_code") or ""),
+        trig,
+        args,
+        negated=bool(r.get("negated") is True),
+        speculated=bool(r.get("speculated") is True),
+        sector=str(r.get("sector") or ""),
+    )
 
 
 def _present(v: object) -> bool:
