@@ -4,4 +4,5 @@ import sys
 
 from pipeline.evaluation.report.readme import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a tool imports every module (tests/robustness)
+    sys.exit(main())
