@@ -124,11 +124,20 @@ def test_timex_values_rejected(value):
     ("MONEY", "MONEY:৫:USD", False),  # amounts are ASCII digits
     ("QUANTITY", "QTY:300:MW", True),
     ("QUANTITY", "QTY:33000000:t", True),
+    ("QUANTITY", "QTY:500:GW", True),  # guidelines v1.2 units, from the schema
+    ("QUANTITY", "QTY:20:TEU", True),
     ("QUANTITY", "QTY:3:parsec", False),
     ("PERSON", "ISO3166:IND", False),
 ])
 def test_normalisations(etype, ref, ok):
     assert (norm_problem(etype, ref) == "") is ok
+
+
+def test_validator_units_are_the_schema_units():
+    from pipeline.schema import load_schema
+
+    for unit in load_schema().quantity_units:
+        assert norm_problem("QUANTITY", f"QTY:1:{unit}") == "", unit
 
 
 def test_crlf_and_bom_offsets(tmp_path: Path):
@@ -221,9 +230,10 @@ def test_writer_round_trip_from_analysis_and_from_tables():
 
 
 def test_writer_notes_an_affiliation_without_a_country_mention():
-    from pipeline.brat import WMention, format_ann
+    from pipeline.brat import format_ann
+    from pipeline.model import Span
 
-    ann = format_ann([WMention("PERSON", 40, 53, "নরেন্দ্র মোদী", affiliation="IND")], [])
+    ann = format_ann([Span("PERSON", 40, 53, "নরেন্দ্র মোদী", affiliation="IND")], [])
     assert ann.splitlines()[-1] == "#1\tAnnotatorNotes T1\taffiliation: IND"
 
 

@@ -245,6 +245,17 @@ def test_actor_agreement_rules():
     assert not same_actor(other_person, modi)
 
 
+@pytest.mark.parametrize(("unit", "kind", "norm"), [
+    ("GW", "QUANTITY", "QTY:500:GW"),  # a v1.2 unit: typed MONEY while the scorer had 5 units
+    ("MW", "QUANTITY", "QTY:500:MW"),
+    ("USD", "MONEY", "MONEY:500:USD"),
+])
+def test_event_value_typed_by_the_schema_units(unit, kind, norm):
+    row = event("TRADE", "বাণিজ্য", value_text="৫০০", value_amount="500", value_unit=unit)
+    value = predicted_records(tables(entities=[], events=[row]))["d1"].events[0].args["Value"]
+    assert (value.type, value.norm) == (kind, norm)
+
+
 def test_perfect_prediction_scores_one(gold):
     rep = evaluate(gold, {"d1": gold["d1"]}).report
     assert rep["entities"]["micro"]["strict"]["f1"] == 1.0

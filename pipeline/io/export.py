@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pipeline.io.tables import TABLE_COLUMNS
 from pipeline.io.writers import FORMATS, TableSink, read_table
 
 EXPORT_FORMATS = (*FORMATS, "brat")
+RUN_FORMATS = ("parquet", "jsonl", "csv")  # the order a run folder is searched in
 _SOURCE_SUFFIX = re.compile(r"(?::\d+|#page=.*)$")
 
 
@@ -36,19 +38,30 @@ class ExportSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, reason)
 
 
-def load_run(run_dir: Path) -> dict[str, pd.DataFrame]:
-    """Every table of a run folder, from parquet, jsonl or csv (first found, in that order)."""
+def load_run(
+    run_dir: Path,
+    names: Iterable[str] = tuple(TABLE_COLUMNS),
+    *,
+    required: Iterable[str] = ("documents",),
+    missing: type[Exception] = InputError,
+) -> dict[str, pd.DataFrame]:
+    """Tables `names` of a run folder, each from parquet, jsonl or csv (first found, in that
+    order); a missing table of `required` raises `missing`, another is left out.
+
+    The one reader of a run folder: `bnevents export` reads every table, the scorer
+    (`evaluation.read_run`) documents, entities and events."""
     out: dict[str, pd.DataFrame] = {}
-    for name in TABLE_COLUMNS:
-        for fmt in ("parquet", "jsonl", "csv"):
-            path = run_dir / f"{name}.{fmt}"
-            if path.is_file():
-                out[name] = read_table(path)
-                break
-    if "documents" not in out:
-        raise InputError(
-            f"{run_dir}: no documents.csv/.jsonl/.parquet (not a `bnevents run` folder?)"
+    must = set(required)
+    for name in names:
+        path = next(
+            (p for fmt in RUN_FORMATS if (p := run_dir / f"{name}.{fmt}").is_file()), None
         )
+        if path is not None:
+            out[name] = read_table(path)
+        elif name in must:
+            raise missing(
+                f"{run_dir}: no {name}.csv/.jsonl/.parquet (not a `bnevents run` folder?)"
+            )
     return out
 
 
