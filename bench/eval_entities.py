@@ -14,13 +14,14 @@ the annotated docs by name (the project's tuning rule until the split exists).
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from pipeline import Pipeline
+from pipeline.brat import read_split
 from pipeline.config import PROJECT_DIR, Config
-from pipeline.model import ENTITY_TYPES, Document
+from pipeline.model import Document
+from pipeline.schema import load_schema
 
 ANN_DIR = PROJECT_DIR / "annotations"
 
@@ -49,9 +50,8 @@ def read_ann(path: Path) -> tuple[dict, dict, list]:
 
 def docs_for(split: str) -> list[str]:
     ids = sorted(p.stem for p in ANN_DIR.glob("*.ann") if (ANN_DIR / f"{p.stem}.txt").exists())
-    split_file = ANN_DIR / "split.json"
-    if split_file.exists():
-        data = json.loads(split_file.read_text())
+    data = read_split(ANN_DIR)
+    if data is not None:
         if split == "all":
             return ids
         return [d for d in data.get(split, []) if d in ids]
@@ -74,7 +74,8 @@ def main() -> None:
     for doc_id in ids:
         text = (ANN_DIR / f"{doc_id}.txt").read_text(encoding="utf-8")
         spans, norms, rels = read_ann(ANN_DIR / f"{doc_id}.ann")
-        gold = {(s, e, lab): tid for tid, (lab, s, e, _) in spans.items() if lab in ENTITY_TYPES}
+        entity_types = load_schema().entity_types
+        gold = {(s, e, lab): tid for tid, (lab, s, e, _) in spans.items() if lab in entity_types}
         gold_aff = {}
         for a, b in rels:
             if a in spans and b in norms:
@@ -115,7 +116,7 @@ def main() -> None:
                 )
     print(f"docs ({args.split}, {len(ids)}): {' '.join(ids)}")
     print(f"{'type':8} {'P':>6} {'R':>6} {'F1':>6}  tp  fp  fn")
-    for lab in [*ENTITY_TYPES, "micro"]:
+    for lab in [*load_schema().entity_types, "micro"]:
         t = sum(tp.values()) if lab == "micro" else tp[lab]
         f_p = sum(fp.values()) if lab == "micro" else fp[lab]
         f_n = sum(fn.values()) if lab == "micro" else fn[lab]

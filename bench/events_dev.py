@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import Pipeline  # noqa: E402
+from pipeline.brat import read_split  # noqa: E402
 from pipeline.io.readers import title_from_text  # noqa: E402
-from pipeline.model import MENTION_TYPES, Analysis, Document, Event, Span  # noqa: E402
+from pipeline.model import Analysis, Document, Event, Span  # noqa: E402
 from pipeline.schema import load_schema  # noqa: E402
 from pipeline.stages.events import extract_events  # noqa: E402
 from pipeline.stages.segment import prepare  # noqa: E402
@@ -67,7 +68,7 @@ def read_gold(doc_id: str) -> tuple[str, list[Span], list[GoldEvent]]:
         if tid.startswith("T"):
             label, offs = parts[1].split(" ", 1)
             start, end = int(offs.split()[0]), int(offs.split()[-1])
-            if label in MENTION_TYPES:
+            if label in load_schema().mention_types:
                 spans[tid] = Span(label, start, end, text[start:end], span_id=tid, source="gold")
             else:
                 triggers[tid] = (label, start, end, text[start:end])
@@ -274,11 +275,10 @@ def score(pred: list[Event], gold: list[GoldEvent], text: str, show: bool = Fals
 
 def doc_ids(split: str) -> list[str]:
     ids = sorted(p.stem for p in ANN_DIR.glob("*.ann"))
-    split_file = ANN_DIR / "split.json"
     if split == "all":
         return ids
-    if split_file.exists():
-        data = json.loads(split_file.read_text(encoding="utf-8"))
+    data = read_split(ANN_DIR)
+    if data is not None:
         chosen = set(data.get(split, []))
         return [d for d in ids if d in chosen]
     # no split yet: the first two thirds (by name) stand in for dev

@@ -55,6 +55,20 @@ def _lang(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value
 
 
+# one definition for every command that builds a pipeline
+LANG_OPTION = click.option(
+    "--lang",
+    default=Config.lang,
+    show_default=True,
+    metavar="|".join(available_packs()) + "|FOLDER",
+    callback=_lang,
+    help="Language pack: bn (Bengali as written in Bangladesh and on bnwiki: টাকা is the "
+    "taka, BDT; the revised Bangladesh calendar) or bn_IN (India: টাকা is the Indian rupee, "
+    "INR; the traditional Bengali calendar), or a pack folder (an overlay naming its base "
+    "in pack.yaml).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bnevents")
 def main() -> None:
@@ -143,17 +157,7 @@ def main() -> None:
     show_default=True,
     help="Seconds one document may take before it is failed.",
 )
-@click.option(
-    "--lang",
-    default=Config.lang,
-    show_default=True,
-    metavar="|".join(available_packs()) + "|FOLDER",
-    callback=_lang,
-    help="Language pack: bn (Bengali as written in Bangladesh and on bnwiki: টাকা is the "
-    "taka, BDT; the revised Bangladesh calendar) or bn_IN (India: টাকা is the Indian rupee, "
-    "INR; the traditional Bengali calendar), or a pack folder (an overlay naming its base "
-    "in pack.yaml).",
-)
+@LANG_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def run(
     inputs: tuple[Path, ...],
@@ -282,6 +286,7 @@ def _thresholds(values: tuple[str, ...]) -> list[tuple[str, float]]:
                    "entities.micro.strict=0.6 (repeatable).")
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
               help="Also rewrite this README's '## Accuracy' section from the report.")
+@LANG_OPTION
 def eval_cmd(
     paths: tuple[Path, ...],
     split: str,
@@ -289,6 +294,7 @@ def eval_cmd(
     stages: str | None,
     min_f1: tuple[str, ...],
     readme: Path | None,
+    lang: str,
 ) -> None:
     """Score a run against brat gold: bnevents eval [RUN_DIR] GOLD_DIR.
 
@@ -328,7 +334,7 @@ def eval_cmd(
         raise click.UsageError(str(exc)) from None
     if not gold_docs:
         raise click.UsageError(f"{gold_dir}: no .ann files for split {split!r}")
-    stage_results = run_stages(gold_docs, stage_list) if stage_list else {}
+    stage_results = run_stages(gold_docs, stage_list, lang=lang) if stage_list else {}
     if run_dir is not None:
         try:
             evaluation = evaluate_run(run_dir, gold_docs)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -42,19 +40,3 @@ class Config:
 
         if self.stages not in PLANS:
             raise ValueError(f"stages must be one of {tuple(PLANS)}, not {self.stages!r}")
-
-
-@functools.cache
-def load_yaml(name: str) -> Any:
-    """TRANSITIONAL (phase 1 of the move to language packs): a file of the default pack.
-    Stages read their pack when they are built instead."""
-    from pipeline.lang import load_pack
-
-    return load_pack().yaml(name)
-
-
-def load_tsv(name: str) -> list[list[str]]:
-    """TRANSITIONAL: rows of a TSV file of the default pack."""
-    from pipeline.lang import load_pack
-
-    return load_pack().tsv(name)

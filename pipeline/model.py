@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ENTITY_TYPES = ("COUNTRY", "PERSON", "ORG", "LOC")
-VALUE_TYPES = ("DATE", "MONEY", "QUANTITY")
-MENTION_TYPES = ENTITY_TYPES + VALUE_TYPES
+from pipeline.schema import load_schema
 
 
 @dataclass(frozen=True)
@@ -139,8 +137,10 @@ class Analysis:
 
     @property
     def entities(self) -> list[Span]:
-        return [m for m in self.mentions if m.label in ENTITY_TYPES]
+        types = load_schema().entity_types
+        return [m for m in self.mentions if m.label in types]
 
     @property
     def values(self) -> list[Span]:
-        return [m for m in self.mentions if m.label in VALUE_TYPES]
+        types = load_schema().value_types
+        return [m for m in self.mentions if m.label in types]

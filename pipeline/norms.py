@@ -19,8 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.schema import Schema, load_schema
+
+if TYPE_CHECKING:
+    from pipeline.model import Span
 
 # re.ASCII: values are ASCII digits; \d would also accept Bengali ০-৯
 _TIMEX_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|(\d{3})X|(\d{2})XX", re.ASCII)
@@ -76,6 +80,16 @@ def _without(kind: str, norm: str, schema: Schema | None) -> str:
 def country_code(norm: str, schema: Schema | None = None) -> str:
     """The alpha-3 code of a COUNTRY norm."""
     return _without("COUNTRY", norm, schema)
+
+
+def country_of(mention: Span | None) -> str:
+    """The ISO alpha-3 code a mention stands for: a COUNTRY's own code, a PERSON's or
+    ORG's affiliation ('' for none or no mention)."""
+    if mention is None:
+        return ""
+    if mention.label == "COUNTRY":
+        return country_code(mention.norm)
+    return mention.affiliation or str(mention.attrs.get("country", ""))
 
 
 def timex(norm: str, schema: Schema | None = None) -> str:

@@ -160,8 +160,6 @@ def test_lang_rejects_an_unknown_pack(tmp_path: Path) -> None:
     assert "bn_IN" in bnevents("run", "--help").stdout
 
 
-@pytest.mark.xfail(reason="the amounts stage reads amounts.yaml from the default pack until "
-                          "it reads context.pack (values refactor)", strict=False)
 def test_lang_bn_in_makes_taka_the_indian_rupee(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

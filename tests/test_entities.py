@@ -348,10 +348,9 @@ def test_importing_the_entity_and_merge_stages_reads_no_entity_file() -> None:
 
 def test_the_locale_comes_from_the_pack() -> None:
     from pipeline.lang import load_pack
-    from pipeline.stages.entities.gazetteer import pack_locale
 
-    assert pack_locale(load_pack()) == "bn"
-    assert pack_locale(load_pack("bn_IN")) == "bn"  # the overlay inherits it
+    assert load_pack().locale == "bn"
+    assert load_pack("bn_IN").locale == "bn"  # the overlay inherits it
 
 
 def test_an_overlay_pack_changes_the_entity_lists_and_both_run_in_one_process(

@@ -158,22 +158,31 @@ def gold_statistics(directory: Path, pack: LanguagePack | None = None) -> dict:
     return stats
 
 
-_FORM_LABELS = {
-    "year": "year (১৯৯২ সালে)",
-    "month": "month (১৯৯২ সালের মার্চে)",
-    "day": "day (২০১৪ সালের ২২ জুন)",
-    "range": "range (২০১০ থেকে ২০১৫ সাল পর্যন্ত, ২০১৫-১৬ অর্থবছরে)",
-    "decade": "decade (১৯৯০-এর দশকে)",
-    "century": "century (বিংশ শতাব্দীতে)",
-    "relative": "relative (একই বছর, পরদিন, দুই দিন পর)",
-    "bengali_calendar": "Bengali calendar (বঙ্গাব্দ)",
-    "hijri": "Hijri (হিজরি)",
-    "fiscal_year": "fiscal year (অর্থবছর)",
+# English names of the DATE forms; the pack's dates.yaml `form_examples` adds an example of
+# each in the language (shown beside the name, so that a reader sees what is counted)
+_FORM_NAMES = {
+    "year": "year",
+    "month": "month",
+    "day": "day",
+    "range": "range",
+    "decade": "decade",
+    "century": "century",
+    "relative": "relative",
+    "bengali_calendar": "Bengali calendar",
+    "hijri": "Hijri",
+    "fiscal_year": "fiscal year",
 }
 
 
-def format_statistics(stats: dict, *, markdown: bool = False) -> str:
+def _form_label(form: str, pack: LanguagePack) -> str:
+    example = pack.yaml("dates.yaml").get("form_examples", {}).get(form)
+    return f"{_FORM_NAMES[form]} ({example})" if example else _FORM_NAMES[form]
+
+
+def format_statistics(stats: dict, *, markdown: bool = False,
+                      pack: LanguagePack | None = None) -> str:
     """`gold_statistics` as plain text or as Markdown tables (for annotations/README.md)."""
+    pack = pack or load_pack()
     sections: list[tuple[str, list[tuple[str, object]]]] = [
         (
             "Corpus",
@@ -194,7 +203,7 @@ def format_statistics(stats: dict, *, markdown: bool = False) -> str:
         ),
         (
             "DATE forms (value shape; surface forms may add to it)",
-            [(_FORM_LABELS[k], v) for k, v in stats["date_forms"].items()],
+            [(_form_label(k, pack), v) for k, v in stats["date_forms"].items()],
         ),
     ]
     out: list[str] = []

@@ -37,7 +37,8 @@ def _records_from_analyses(analyses: list[Any]) -> dict[str, DocRecord]:
 
 
 def run_stages(
-    gold_docs: dict[str, BratDocument], stages: tuple[str, ...] = STAGE_NAMES
+    gold_docs: dict[str, BratDocument], stages: tuple[str, ...] = STAGE_NAMES,
+    *, lang: str = "bn",
 ) -> dict[str, dict[str, Any]]:
     """Run the pipeline on the gold texts once per stage setting and score each.
 
@@ -58,7 +59,8 @@ def run_stages(
     for name in stages:
         if name not in STAGE_DESCRIPTIONS:
             raise ValueError(f"unknown stage {name!r}; choose from {', '.join(STAGE_NAMES)}")
-        pipe = Pipeline(Config(stages=name))  # each setting is a plan of registered stages
+        # each setting is a plan of registered stages
+        pipe = Pipeline(Config(stages=name, lang=lang))
         pred = _records_from_analyses([pipe.process(d) for d in docs])
         ev = evaluate(gold, pred)
         head: dict[str, float | None] = dict(headline(ev.report))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.model import Analysis, Event, Span
+from pipeline.norms import country_of, is_amount, parse_norm, timex
 
 DOCUMENT_COLUMNS = [
     "doc_id",
@@ -183,7 +184,7 @@ def entity_row(doc_id: str, m: Span) -> dict[str, Any]:
 
 
 def date_row(doc_id: str, m: Span) -> dict[str, Any]:
-    value = m.norm.removeprefix("TIMEX3:")
+    value = timex(m.norm)
     return {
         "doc_id": doc_id,
         "entity_id": m.span_id,
@@ -199,21 +200,11 @@ def date_row(doc_id: str, m: Span) -> dict[str, Any]:
     }
 
 
-def mention_country(m: Span | None) -> str:
-    """ISO alpha-3 of a mention: its own code for a COUNTRY, its affiliation otherwise."""
-    if m is None:
-        return ""
-    if m.label == "COUNTRY":
-        return m.norm.removeprefix("ISO3166:")
-    return m.affiliation or str(m.attrs.get("country", ""))
-
 
 def parse_amount(norm: str) -> tuple[str, str]:
     """'MONEY:5500000000:USD' -> ('5500000000', 'USD'); 'QTY:300:MW' -> ('300', 'MW')."""
-    parts = norm.split(":")
-    if len(parts) == 3 and parts[0] in ("MONEY", "QTY"):
-        return parts[1], parts[2]
-    return "", ""
+    parsed = parse_norm(norm)
+    return parsed.amount_and_code() if is_amount(parsed) else ("", "")
 
 
 def event_row(analysis: Analysis, e: Event) -> dict[str, Any]:
@@ -237,18 +228,18 @@ def event_row(analysis: Analysis, e: Event) -> dict[str, Any]:
         "trigger_end": e.trigger.end,
         "actor1_text": a1.text if a1 else "",
         "actor1_type": a1.label if a1 else "",
-        "actor1_country": mention_country(a1),
+        "actor1_country": country_of(a1),
         "actor1_start": a1.start if a1 else None,
         "actor1_end": a1.end if a1 else None,
         "actor2_text": a2.text if a2 else "",
         "actor2_type": a2.label if a2 else "",
-        "actor2_country": mention_country(a2),
+        "actor2_country": country_of(a2),
         "actor2_start": a2.start if a2 else None,
         "actor2_end": a2.end if a2 else None,
         "time_text": time.text if time else "",
-        "time_value": time.norm.removeprefix("TIMEX3:") if time else "",
+        "time_value": timex(time.norm) if time else "",
         "place_text": place.text if place else "",
-        "place_country": mention_country(place),
+        "place_country": country_of(place),
         "place_start": place.start if place else None,
         "place_end": place.end if place else None,
         "value_text": value.text if value else "",

@@ -51,6 +51,14 @@ class LanguagePack:
         """The merged rows of a TSV file, '#' comments and blank lines skipped."""
         return self._cached(("tsv", name), lambda: self._merge_tsv(name))
 
+    @property
+    def locale(self) -> str:
+        """The CLDR/dateparser locale of the pack (`locale` in pack.yaml, inherited)."""
+        locale = (self.yaml(PACK_FILE) or {}).get("locale")
+        if not locale:
+            raise PackError(f"language pack {self.name!r} names no locale in {PACK_FILE}")
+        return str(locale)
+
     def has(self, name: str) -> bool:
         return any((layer / name).is_file() for layer in self.layers)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pipeline.model import Analysis
 from pipeline.stages.base import BuildContext, register
-from pipeline.stages.values import baseline_values, date_locale
+from pipeline.stages.values import baseline_values
 
 GAZETTEER_TYPES = frozenset({"COUNTRY", "LOC"})
 
@@ -20,7 +20,7 @@ GAZETTEER_TYPES = frozenset({"COUNTRY", "LOC"})
 class DateparserBaselineStage:
     def __init__(self, context: BuildContext) -> None:
         self.context = context
-        self.locale = date_locale(context.pack)
+        self.locale = context.pack.locale
 
     def __call__(self, analysis: Analysis) -> None:
         analysis.candidates.extend(

@@ -41,9 +41,11 @@ from __future__ import annotations
 import bisect
 import operator
 
-from pipeline.model import VALUE_TYPES, Analysis, Span
+from pipeline.model import Analysis, Span
+from pipeline.norms import country_of, make_norm
+from pipeline.schema import load_schema
 from pipeline.stages.base import BuildContext, register
-from pipeline.stages.entities.affiliation import ContextAffiliation, country_of
+from pipeline.stages.entities.affiliation import ContextAffiliation
 from pipeline.stages.entities.gazetteer import COUNTRY, Gazetteer, default_gazetteer
 
 MODEL_OVERRIDE = 0.8  # model confidence needed to override an overlapping rule span
@@ -56,7 +58,6 @@ MODEL_OVERRIDE = 0.8  # model confidence needed to override an overlapping rule 
 # it the model only confirms (source "both") or, when confident, extends rule spans.
 MODEL_FILL = 0.8
 _SOURCE_RANK = {"both": 0, "rule": 1, "model": 2}
-_ENTITY_LABELS = ("COUNTRY", "PERSON", "ORG", "LOC")
 
 
 def _contains(outer: Span, inner: Span) -> bool:
@@ -72,7 +73,7 @@ def normalise_model_span(span: Span, gazetteer: Gazetteer | None = None) -> Span
         return span
     entry = (gazetteer or default_gazetteer()).lookup(span.text)
     if entry is not None and entry.label == COUNTRY:
-        span.label, span.norm = "COUNTRY", f"ISO3166:{entry.code}"
+        span.label, span.norm = "COUNTRY", make_norm("COUNTRY", entry.code)
     elif span.label in ("GPE", "COUNTRY"):
         span.label, span.norm = "LOC", ""
     return span
@@ -88,6 +89,7 @@ def merge_mentions(
     model stage alone (no rule spans to merge with) the pipeline passes 0.
     `gazetteer` (step 1) and `affiliation` (step 7) default to the default pack's.
     """
+    entity_labels = frozenset(load_schema().entity_types)
     rule = [s for s in spans if s.source != "model"]
     model = [normalise_model_span(s, gazetteer) for s in spans if s.source == "model"]
 
@@ -115,8 +117,8 @@ def merge_mentions(
         # and every model leftover)
         start, end = span.start, span.end
         clashes = [k for k in kept
-                   if k.start < end and start < k.end and k.label in _ENTITY_LABELS]
-        if span.label not in _ENTITY_LABELS:
+                   if k.start < end and start < k.end and k.label in entity_labels]
+        if span.label not in entity_labels:
             added.append(span)
             continue
         if not clashes:  # step 5: the model fills in
@@ -169,7 +171,8 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
 
 def _keep_best(spans: list[Span]) -> list[Span]:
     """resolve_overlaps for spans with distinct keys: the greedy choice by rank."""
-    ranked = sorted(spans, key=_rank)
+    value_types = frozenset(load_schema().value_types)
+    ranked = sorted(spans, key=lambda s: _rank(s, value_types))
     kept: list[Span] = []
     # The kept spans never overlap one another, so sorted by (start, end) their ends
     # never decrease either (a zero-width span may only sit on another's edge). A span
@@ -187,10 +190,10 @@ def _keep_best(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def _rank(s: Span) -> tuple[int, int, float, int, int]:
+def _rank(s: Span, value_types: frozenset[str]) -> tuple[int, int, float, int, int]:
     """Policy step 6 order: values, then longer, more confident, rule before model."""
     return (
-        0 if s.label in VALUE_TYPES else 1,
+        0 if s.label in value_types else 1,
         -(s.end - s.start),
         -s.confidence,
         _SOURCE_RANK.get(s.source, 3),

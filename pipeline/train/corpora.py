@@ -239,10 +239,12 @@ def to_example(sent: TokenSentence, source: str) -> Example:
 
 def load_split(annotations_dir: Path = ANNOTATIONS_DIR) -> dict[str, list[str]] | None:
     """annotations/split.json as {"dev": [doc ids], "test": [doc ids]}, or None if absent."""
-    path = annotations_dir / "split.json"
-    if not path.is_file():
+    from pipeline.brat import read_split
+
+    data = read_split(annotations_dir)
+    if data is None:
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
+    # ids may be written as file names ("x.ann"): training pairs them with file stems
     return {k: [Path(str(d)).stem for d in v] for k, v in data.items() if isinstance(v, list)}
 
 

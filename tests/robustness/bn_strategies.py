@@ -232,14 +232,14 @@ def check_offsets_map(raw: str, clean: str, offsets: list[int]) -> None:
 def check_span(raw: str, span: Any, clean: str | None = None) -> None:
     """A span points into the raw text, is non-empty and (for values) well-formed."""
     from pipeline.brat import country_code_ok, norm_problem
-    from pipeline.model import MENTION_TYPES, VALUE_TYPES
+    from pipeline.schema import load_schema
 
     assert 0 <= span.start < span.end <= len(raw), (span.start, span.end, len(raw))
     assert raw[span.start : span.end] == span.text
     if clean is not None and span.cstart >= 0:
         assert 0 <= span.cstart < span.cend <= len(clean)
-    if span.label in MENTION_TYPES:
-        if span.label in VALUE_TYPES or span.label == "COUNTRY":
+    if span.label in load_schema().mention_types:
+        if span.label in load_schema().value_types or span.label == "COUNTRY":
             assert norm_problem(span.label, span.norm) == "", (span.label, span.norm, span.text)
         if span.affiliation:
             assert country_code_ok(span.affiliation), span.affiliation
@@ -248,7 +248,6 @@ def check_span(raw: str, span: Any, clean: str | None = None) -> None:
 
 def check_analysis(analysis: Any) -> None:
     """Every span, sentence, token and event of a finished analysis points into raw."""
-    from pipeline.model import MENTION_TYPES
     from pipeline.schema import load_schema
 
     raw, clean = analysis.doc.text, analysis.clean
@@ -265,7 +264,7 @@ def check_analysis(analysis: Any) -> None:
             assert sent.start <= tok.start <= tok.end <= sent.end
             assert clean[tok.cstart : tok.cend] == tok.text
     for m in analysis.mentions:
-        assert m.label in MENTION_TYPES, m.label
+        assert m.label in load_schema().mention_types, m.label
         check_span(raw, m, clean)
     for e in analysis.events:
         assert e.event_type in load_schema().event_types, e.event_type

@@ -20,7 +20,8 @@ from pipeline import Config, Document, Pipeline, extract
 from pipeline.io.readers import InputError
 from pipeline.io.tables import table_rows
 from pipeline.io.writers import frame
-from pipeline.model import ENTITY_TYPES, VALUE_TYPES, Analysis
+from pipeline.model import Analysis
+from pipeline.schema import load_schema
 from pipeline.stages import events as events_stage
 from pipeline.stages import values as dates_stage
 from pipeline.stages.entities import EntityRules
@@ -95,7 +96,7 @@ def test_date_amount_stage_values_well_formed(case: tuple[str, list[tuple[int, i
     ]
     found = dates_stage.find_values(analysis, proposals, stages=stages)
     for span in found:
-        assert span.label in VALUE_TYPES
+        assert span.label in load_schema().value_types
         fz.check_span(raw, span, analysis.clean)
 
 
@@ -105,7 +106,7 @@ def test_entity_rules_spans(raw: str) -> None:
     fz.count("entities.EntityRules.find")
     analysis = segmented(raw)
     for span in rules().find(analysis):
-        assert span.label in ENTITY_TYPES
+        assert span.label in load_schema().entity_types
         fz.check_span(raw, span, analysis.clean)
 
 

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from pipeline.lang import LanguagePack
 from pipeline.model import Analysis, Span
+from pipeline.norms import make_norm
 from pipeline.stages.base import BuildContext, register
 from pipeline.stages.entities.affiliation import (
     Affiliation,
     ContextAffiliation,
     context_affiliation,
-    country_of,
 )
 from pipeline.stages.entities.features import BY_FIRST, Sentence, WordFeatures
 from pipeline.stages.entities.gazetteer import COUNTRY, ORG, PERSON, Gazetteer, default_gazetteer
@@ -50,7 +50,7 @@ from pipeline.stages.entities.vocabulary import EntityVocabulary
 
 __all__ = [
     "ContextAffiliation", "EntityRuleStage", "EntityRules", "EntityVocabulary",
-    "context_affiliation", "country_of",
+    "context_affiliation",
 ]
 
 
@@ -109,7 +109,7 @@ def _spans(analysis: Analysis, sents: list[Sentence]) -> list[Span]:
             start, end = offsets[cstart], offsets[cend - 1] + 1
             spans.append(Span(
                 m.label, start, end, raw[start:end], cstart, cend,
-                norm=f"ISO3166:{m.code}" if m.label == COUNTRY else "",
+                norm=make_norm("COUNTRY", m.code) if m.label == COUNTRY else "",
                 source="rule",
                 sentence_index=sent.index,
                 affiliation=m.affiliation if m.label in (PERSON, ORG) else "",

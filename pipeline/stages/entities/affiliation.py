@@ -4,7 +4,7 @@ The country or demonym before the office ("সৌদি আরবের বা�
 the anaphor "দেশটির" -> the nearest preceding country mention, the genitive country
 inside or right before an ORG, the demonym inside an ORG name, and the known-leader and
 organisation lists. `ContextAffiliation` applies the same cues to spans the model found
-(the merge stage calls it); `country_of` is the code a mention stands for.
+(the merge stage calls it); `country_of` (pipeline.norms) is the code a mention stands for.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import functools
 
 from pipeline.lang import LanguagePack, load_pack
 from pipeline.model import Analysis, Span
+from pipeline.norms import country_of
 from pipeline.stages.entities.features import (
     BY_FIRST,
     E_TITLE_MODIFIER,
@@ -116,12 +117,6 @@ class Affiliation(Recogniser):
             return owner.code
         return ""
 
-
-def country_of(m: Span) -> str:
-    """ISO alpha-3 a mention stands for: a COUNTRY's code, a PERSON/ORG's affiliation."""
-    if m.label == COUNTRY:
-        return m.norm.removeprefix("ISO3166:")
-    return m.affiliation or str(m.attrs.get("country", ""))
 
 
 class ContextAffiliation:

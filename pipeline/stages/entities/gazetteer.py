@@ -50,7 +50,7 @@ from pipeline.stages.normalise import normalise_text_plain
 
 __all__ = [
     "COUNTRY", "DEMONYM", "LOC", "ORG", "PERSON", "TITLE", "WORD_RE", "Entry", "Gazetteer",
-    "Inflection", "Match", "all_entries", "default_gazetteer", "pack_locale",
+    "Inflection", "Match", "all_entries", "default_gazetteer",
     "shared_inflection", "split_columns", "split_words", "suffixes",
 ]
 
@@ -99,11 +99,6 @@ def _strip_parenthetical(name: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", " ", name).split())
 
 
-def pack_locale(pack: LanguagePack) -> str:
-    """The CLDR (babel) locale of the pack's language (`locale` in its pack.yaml)."""
-    return str(pack.yaml("pack.yaml")["locale"])
-
-
 def _rows(pack: LanguagePack, name: str) -> Iterable[list[str]]:
     for row in pack.tsv(name):
         yield [c.strip() for c in row]
@@ -116,7 +111,7 @@ def country_entries(pack: LanguagePack) -> list[Entry]:
     drop = {str(c) for c in conf["drop_codes"]}
     extra = dict(conf["extra_codes"])
     out: list[Entry] = []
-    for code, name in babel.Locale(pack_locale(pack)).territories.items():
+    for code, name in babel.Locale(pack.locale).territories.items():
         if code in drop:
             continue
         name = _norm(_strip_parenthetical(name))
@@ -138,7 +133,7 @@ def country_entries(pack: LanguagePack) -> list[Entry]:
 def exemplar_city_entries(pack: LanguagePack) -> list[Entry]:
     """CLDR exemplar cities in the pack's language, one per time zone (babel)."""
     exclude = {_norm(n) for n in pack.yaml("loc_patterns.yaml")["exemplar_exclude"]}
-    locale = pack_locale(pack)
+    locale = pack.locale
     areas = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
     out = []
     for tz in sorted(zoneinfo.available_timezones()):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import babel
 
 from pipeline.lang import LanguagePack, load_pack
-from pipeline.stages.entities.gazetteer import pack_locale
 from pipeline.stages.normalise import normalise_text_plain
 
 
@@ -115,7 +114,7 @@ def _stop_words(pack: LanguagePack, words: dict) -> frozenset[str]:
     """spaCy's stop words for the language, plus the month names (CLDR via babel) and
     the spellings bn.wikipedia also uses, which never begin or continue a name."""
     spacy_stops = importlib.import_module(words["stop_words_module"]).STOP_WORDS
-    months = list(babel.Locale(pack_locale(pack)).months["format"]["wide"].values())
+    months = list(babel.Locale(pack.locale).months["format"]["wide"].values())
     for old, new in words["month_spelling_variants"]:
         months += [m.replace(old, new) for m in months]
     return _norm_set(list(spacy_stops)) | _norm_set(months)

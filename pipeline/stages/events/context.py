@@ -8,16 +8,11 @@ import operator
 from dataclasses import dataclass, field
 
 from pipeline.model import Analysis, Event, Span
+from pipeline.norms import country_of
 from pipeline.stages.events.forms import norm
 
 _START = operator.attrgetter("start")
 
-
-def country_of(m: Span) -> str:
-    """ISO alpha-3 a mention stands for: a COUNTRY's code, a PERSON/ORG's affiliation."""
-    if m.label == "COUNTRY":
-        return m.norm.removeprefix("ISO3166:")
-    return m.affiliation or str(m.attrs.get("country", ""))
 
 
 def actor_key(m: Span) -> str:

@@ -32,9 +32,10 @@ from typing import Any
 
 from pipeline.lang import load_pack
 from pipeline.model import Analysis, Span
+from pipeline.norms import make_norm
 from pipeline.stages.base import BuildContext, register
 from pipeline.stages.values.amounts import amount_at, format_amount
-from pipeline.stages.values.baseline import baseline_values, date_locale
+from pipeline.stages.values.baseline import baseline_values
 from pipeline.stages.values.calendars import bangla_to_gregorian, hijri_to_gregorian, parse_dmy
 from pipeline.stages.values.grammar import DATE_GRAMMAR, DateGrammar, DateRule
 from pipeline.stages.values.scanner import Scanner
@@ -127,7 +128,7 @@ def _scan(analysis: Analysis, sc: Scanner, sentence_index: int,
         m = sc.date_at(i)
         if m is not None:
             v = m.value
-            span = _make(analysis, "DATE", words, i, m.end, f"TIMEX3:{v.value}", "rule",
+            span = _make(analysis, "DATE", words, i, m.end, make_norm("DATE", v.value), "rule",
                          sentence_index, v._attrs)
             found.append((i, m.end, v, span))
             if out is not None:
@@ -190,7 +191,7 @@ def _accept_proposals(analysis: Analysis, sentence_index: int, sentence: Scanner
                for s in out):
             continue
         v = m.value
-        out.append(_make(analysis, "DATE", words, i, m.end, f"TIMEX3:{v.value}", "model",
+        out.append(_make(analysis, "DATE", words, i, m.end, make_norm("DATE", v.value), "model",
                          sentence_index, v._attrs))
 
 
@@ -251,7 +252,6 @@ __all__ = [
     "ValueVocabulary",
     "bangla_to_gregorian",
     "baseline_values",
-    "date_locale",
     "find_values",
     "format_amount",
     "hijri_to_gregorian",

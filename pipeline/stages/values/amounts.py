@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pipeline.norms import make_norm
 from pipeline.stages.values.scanner import Scanner
 
 _MAX_GROUPS = 4  # "৩ কোটি ৩০ লাখ ২০ হাজার ৫০০": number groups in one amount
@@ -131,5 +132,4 @@ def amount_at(sc: Scanner, i: int) -> AmountMatch | None:
     if unit is None:
         return None
     end, label, code = unit
-    prefix = "MONEY" if label == "MONEY" else "QTY"
-    return AmountMatch(end, label, f"{prefix}:{format_amount(value)}:{code}")
+    return AmountMatch(end, label, make_norm(label, format_amount(value), code))

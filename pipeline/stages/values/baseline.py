@@ -8,14 +8,10 @@ value stage has its own grammar (scanner.py).
 
 from __future__ import annotations
 
-from pipeline.lang import LanguagePack, load_pack
+from pipeline.lang import load_pack
 from pipeline.model import Analysis, Span
+from pipeline.norms import make_norm
 from pipeline.stages.values.words import TRAIL_PUNCT
-
-
-def date_locale(pack: LanguagePack) -> str:
-    """The babel/dateparser locale of a pack (dates.yaml `locale`)."""
-    return str(pack.yaml("dates.yaml")["locale"])
 
 
 def baseline_values(analysis: Analysis, locale: str | None = None) -> list[Span]:
@@ -26,7 +22,7 @@ def baseline_values(analysis: Analysis, locale: str | None = None) -> list[Span]
     """
     from dateparser.search import search_dates
 
-    language = locale or date_locale(load_pack())
+    language = locale or load_pack().locale
     out: list[Span] = []
     clean = analysis.clean
     for sent in analysis.sentences:
@@ -60,7 +56,7 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _baseline_span(analysis: Analysis, start: int, end: int, value: str,
                    sentence_index: int) -> Span:
-    span = analysis.make_span("DATE", start, end, norm=f"TIMEX3:{value}", source="baseline",
+    span = analysis.make_span("DATE", start, end, norm=make_norm("DATE", value), source="baseline",
                               sentence_index=sentence_index)
     span.attrs.update({"value": value, "start_date": value, "end_date": value,
                        "granularity": "day"})

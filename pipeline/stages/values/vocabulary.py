@@ -2,7 +2,7 @@
 
 Everything the grammar and the amount reader match comes from the pack's dates.yaml,
 amounts.yaml and units.yaml, plus what libraries know for the pack's locale (read from
-dates.yaml `locale`, never written in code):
+pack.yaml `locale`, never written in code):
 
 - Gregorian month names come from CLDR via babel and from dateparser's data; dates.yaml
   adds only spelling variants and the other calendars' months;
@@ -209,7 +209,7 @@ def _vocabulary(pack: LanguagePack) -> ValueVocabulary:
     d = pack.yaml("dates.yaml")
     a = pack.yaml("amounts.yaml")
     u = pack.yaml("units.yaml")
-    locale = d["locale"]
+    locale = pack.locale
     greg = gregorian_month_names(locale, d["gregorian_month_variants"])
     months = _month_table([("greg", greg), ("bangla", d["bangla_months"]),
                            ("hijri", d["hijri_months"])],
