@@ -1,25 +1,26 @@
 """bnevents: Bengali bilateral-relations event extraction.
 
-The data flow: a plan of registered stages (`pipeline/stages/base.py`), each built once
-from the configuration, a language pack and the schema, each filling the `Analysis` of
-one document (`pipeline/model.py`):
+The data flow: a plan of registered stages (`stages/base.py`), each built once from the
+configuration (`config.py`), a language pack (`lang/`) and the schema (`schema/`), each
+filling the `Analysis` of one document (`model.py`):
 
-    io/readers        raw articles (folder of .txt, JSONL, MediaWiki XML)     -> Document
-    stages/normalise  Unicode + markup residue, offset map back to raw          -> clean
-    stages/segment    sections, sentences, tokens (raw offsets)                  -> sentences
-    stages/entities   rule stage: gazetteers and patterns   -> candidates COUNTRY|PERSON|ORG|LOC
-    stages/ner        model stage: trained NER under models/   -> candidates (+ DATE proposals)
-    stages/values     DATE / MONEY / QUANTITY with TIMEX3 and amount values  -> candidates
-    stages/merge      one non-overlapping mention list with provenance       -> mentions
-    stages/events     CAMEO-aligned events with actors, time, place, value   -> events
+    io/readers        raw articles (folder of .txt, JSONL, MediaWiki XML)      -> Document
+    stages/normalise  Unicode + markup residue, offset map back to raw           -> clean
+    stages/segment    sections, sentences, tokens (raw offsets)                   -> sentences
+    stages/entities   rule stage: gazetteer, places, organisations, persons,
+                      propagation, affiliation          -> candidates COUNTRY|PERSON|ORG|LOC
+    stages/ner        model stage: the trained NER under models/ -> candidates (+ DATE proposals)
+    stages/values     DATE (grammar rules -> TIMEX3), MONEY, QUANTITY       -> candidates
+    stages/merge      one non-overlapping mention list with provenance        -> mentions
+    stages/events     triggers, clauses, actors and roles, arguments           -> events
     stages/ids        T1../E1.. ids
-    io/tables         rows of the tables: documents, sections, sentences, entities, dates,
-                      events; io/writers and io/runner write them (batches, workers,
-                      atomic output), io/export converts a run
-    brat/, evaluation/, train/   gold annotations, scoring against them, training the model
+    io/tables         rows of the tables (documents, sections, sentences, entities, dates,
+                      events); io/writers, io/runner, io/engines, io/checkpoint write them
+                      (batches, workers, Dask, resume, atomic output); io/export converts
 
-Language data lives in `lang/<pack>/` (bn, and the bn_IN overlay), the annotation schema
-in `schema/` (annotation.conf + policy.yaml). `extract(text)` runs the pipeline on one
+Around them: `norms.py` makes and parses every typed norm; `brat/` reads, validates and
+writes gold; `evaluation/` scores a run against it and writes the report; `train/` trains
+the NER model; `cli.py` is the `bnevents` command. `extract(text)` runs the pipeline on one
 text; `run(inputs, out_dir)` on a batch.
 """
 
