@@ -93,11 +93,6 @@ class Normalised:
     headings: list[Heading]
 
 
-def normalise_text(text: str) -> str:
-    """Normalise a short string (a lexicon entry, a query) the same way as documents."""
-    return normalise(text).clean
-
-
 def normalise(raw: str, markup: Markup | None = None) -> Normalised:
     """Clean text, offset map and headings of `raw` (`markup`: the default pack's if None)."""
     dropped_namespaces = (markup or Markup.default()).dropped_link_namespaces
