@@ -183,7 +183,7 @@ def run(
     documents.csv and the batch goes on; the exit code is then 1. After a crash
     or Ctrl-C, run the same command with --resume to finish the rest.
     """
-    from pipeline.io.runner import RunInterrupted, default_workers, run_batch
+    from pipeline.io.runner import RunFailed, RunInterrupted, default_workers, run_batch
 
     formats = _formats(fmt)
     config = Config(
@@ -214,6 +214,9 @@ def run(
             err=True,
         )
         sys.exit(130)
+    except RunFailed as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except (InputError, MissingExtra) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

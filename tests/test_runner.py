@@ -144,3 +144,31 @@ def test_worker_that_dies_costs_exactly_one_document(many_docs: Path, tmp_path: 
     assert len(docs) == 61 and docs["doc_id"].is_unique
     row = docs.set_index("doc_id").loc[victim]
     assert row["status"] == "error" and "worker process crashed" in row["error"]
+
+
+def test_batch_whose_every_document_crashed_raises(tmp_path: Path) -> None:
+    """Every worker dying is broken machinery, not bad input: no empty tables, no failed=N."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = corpus_docs()[0]
+    (folder / src.name).write_bytes(src.read_bytes())
+    env = {**os.environ, "BNEVENTS_FAILPOINT_CRASH_DOC": src.stem}
+    out = tmp_path / "out"
+    proc = bnevents("run", folder, "--out", out, "--quiet", "--workers", "2", env=env)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, err
+    assert "all 1 documents crashed their worker process" in err and "workers=1" in err
+    assert not list(out.glob("*.csv")) and not (out / ".run").exists()
+    # the Python API raises instead of returning a summary with failed=1
+    code = (
+        "import sys, pipeline\n"
+        "from pipeline.io.runner import RunFailed\n"
+        "try:\n"
+        f"    pipeline.run([{str(folder)!r}], {str(out)!r}, workers=2, progress=False)\n"
+        "except RunFailed as exc:\n"
+        "    print('raised:', exc)\n"
+    )
+    api = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert api.stdout.startswith("raised: "), api.stdout + api.stderr[-2000:]
+

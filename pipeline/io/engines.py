@@ -9,6 +9,7 @@ cluster (`run_dask`). Any engine and worker count gives the same output.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 from collections import deque
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import context as mp_context
+from multiprocessing import forkserver, popen_forkserver, spawn, util
 from typing import Any
 
 from pipeline.config import Config
@@ -26,6 +29,7 @@ from pipeline.model import Analysis, Document
 
 TASK_SIZE = 4  # documents per task sent to a worker process
 DASK_WINDOW = 2000  # documents per Dask computation (keeps the driver's memory flat)
+WORKER_CRASHED = "worker process crashed on this document"  # a documents.error value
 COUNT_KEYS = ("documents", "ok", "failed", "events", "entities", "sentences", "tokens")
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -82,12 +86,55 @@ def _mp_context() -> Any:
 
     Plain fork is unsafe here: the pool's own feeder and manager threads may hold
     locks at fork time, and a child that inherits a held lock hangs forever.
+    The workers do not re-run the caller's main module (see _WorkerPopen).
     """
-    import multiprocessing as mp
-
-    ctx = mp.get_context("forkserver")
+    ctx = _WorkerContext()
     ctx.set_forkserver_preload(["pipeline", "pipeline.io.engines"])
     return ctx
+
+
+class _WorkerPopen(popen_forkserver.Popen):
+    """A fork-server child that does not re-import the parent's `__main__`.
+
+    multiprocessing re-runs the main script in every spawned or fork-server child
+    (as `__mp_main__`) so that functions defined there can be unpickled. A worker
+    here runs only pipeline code (process_many, _init_worker; Config and ReadItem
+    arguments), so that import is never needed, and it is harmful: a script calling
+    `pipeline.run(..., workers=2)` without an `if __name__ == "__main__":` guard
+    would start a pool inside each child (RuntimeError, every document failed), and
+    code piped on stdin (`__file__ == "<stdin>"`) cannot be re-read at all. This is
+    `popen_forkserver.Popen._launch` (the same in Python 3.11-3.13) with the two
+    main-module keys left out of the preparation data.
+    """
+
+    def _launch(self, process_obj: Any) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_path", None)
+        prep_data.pop("init_main_from_name", None)
+        buf = io.BytesIO()
+        mp_context.set_spawning_popen(self)
+        try:
+            mp_context.reduction.dump(prep_data, buf)
+            mp_context.reduction.dump(process_obj, buf)
+        finally:
+            mp_context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        # as in the base class: the parent keeps the pipe's write end as the child's sentinel
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _WorkerProcess(mp_context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> _WorkerPopen:
+        return _WorkerPopen(process_obj)
+
+
+class _WorkerContext(mp_context.ForkServerContext):
+    Process = _WorkerProcess
 
 
 _WORKER: dict[Config, Any] = {}  # one Pipeline per configuration per process: models load once
@@ -202,7 +249,7 @@ def _rerun_one_by_one(
         try:
             yield from pool.submit(process_many, [(seq, item)], config, formats).result()
         except BrokenProcessPool:
-            yield seq, error_output(item, "worker process crashed on this document", formats)
+            yield seq, error_output(item, WORKER_CRASHED, formats)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

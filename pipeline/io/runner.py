@@ -28,7 +28,7 @@ from pipeline.config import Config
 from pipeline.extras import ensure_installed
 from pipeline.io import checkpoint, engines
 from pipeline.io.checkpoint import Entry, RunState
-from pipeline.io.engines import COUNT_KEYS, DocOutput, Results
+from pipeline.io.engines import COUNT_KEYS, WORKER_CRASHED, DocOutput, Results
 from pipeline.io.readers import (
     InputError,
     ReadFailure,
@@ -41,14 +41,19 @@ from pipeline.io.writers import FORMATS, remove_stale_temporaries
 from pipeline.limits import CHUNK_SIZE
 
 # names other modules import from here
-__all__ = ["CHUNK_SIZE", "ENGINES", "RunInterrupted", "RunSummary", "default_workers",
-           "run_batch"]
+__all__ = ["CHUNK_SIZE", "ENGINES", "RunFailed", "RunInterrupted", "RunSummary",
+           "default_workers", "run_batch"]
 
 ENGINES = ("local", "dask")
 
 
 class RunInterrupted(Exception):
     """SIGTERM/SIGINT arrived; finished parts are kept for --resume."""
+
+
+class RunFailed(RuntimeError):
+    """Every document of the run crashed its worker process: the machinery, not the
+    documents, is broken, so empty tables with failed=N would be a silent wrong result."""
 
 
 @dataclass
@@ -194,7 +199,9 @@ def run_batch(
             results = engines.run_processes(remaining, config, formats, workers)
         else:
             results = engines.run_serial(remaining, config, formats)
+        failures_before = len(summary.failures)
         _write_parts(results, state, entries, summary, formats, chunk_size, bar)
+        _raise_if_all_crashed(summary, failures_before, state)
         summary.files = checkpoint.assemble(state, entries, out, formats, excel)
     finally:
         bar.close()
@@ -204,6 +211,17 @@ def run_batch(
     state.remove()
     summary.elapsed = time.monotonic() - started
     return summary
+
+
+def _raise_if_all_crashed(summary: RunSummary, failures_before: int, state: RunState) -> None:
+    processed = summary.documents - summary.resumed
+    crashed = sum(1 for _, err in summary.failures[failures_before:] if err == WORKER_CRASHED)
+    if processed and crashed == processed:
+        state.remove()  # their parts hold only crashes: a --resume must not skip them
+        raise RunFailed(
+            f"{summary.out_dir}: all {processed} documents crashed their worker process, "
+            "so no table was written; run again with workers=1 to see the cause"
+        )
 
 
 def _write_parts(
