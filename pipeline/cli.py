@@ -88,7 +88,8 @@ def main() -> None:
     "out_dir",
     required=True,
     type=click.Path(path_type=Path),
-    help="Output folder for the tables (created if missing).",
+    help="Output folder for the tables (created if missing). A run replaces the tables "
+    "an earlier run left there, in every format; other files are left alone.",
 )
 @click.option(
     "--format",

@@ -172,3 +172,23 @@ def test_batch_whose_every_document_crashed_raises(tmp_path: Path) -> None:
                          timeout=300)
     assert api.stdout.startswith("raised: "), api.stdout + api.stderr[-2000:]
 
+
+def test_a_run_replaces_every_format_of_the_previous_run(tmp_path: Path) -> None:
+    docs = corpus_docs()
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for src in docs[:2]:
+        (first / src.name).write_bytes(src.read_bytes())
+    (second / docs[2].name).write_bytes(docs[2].read_bytes())
+    out = tmp_path / "out"
+    run_batch(first, out, formats=("csv", "jsonl", "parquet"), progress=False)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "report").mkdir()
+    (out / "report" / "documents.csv").write_text("not a table of this run", encoding="utf-8")
+    summary = run_batch(second, out, formats=("csv",), progress=False)
+    assert summary.documents == 1
+    left = sorted(p.name for p in out.iterdir())
+    assert left == sorted([*(f"{t}.csv" for t in TABLES), "notes.txt", "report"])
+    assert pd.read_csv(out / "documents.csv")["doc_id"].tolist() == [docs[2].stem]
+    assert (out / "report" / "documents.csv").read_text(encoding="utf-8").startswith("not")

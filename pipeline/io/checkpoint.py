@@ -24,7 +24,7 @@ from typing import Any
 from pipeline.io import tables
 from pipeline.io.engines import COUNT_KEYS, TEXT_FORMATS, DocOutput, Numbered
 from pipeline.io.readers import InputError, ReadItem
-from pipeline.io.writers import TableSink
+from pipeline.io.writers import FORMATS, TableSink
 
 Entry = dict[str, Any]  # one manifest line
 
@@ -178,4 +178,24 @@ def assemble(
         for sink in sinks:
             sink.abort()
         raise
-    return [sink.publish() for sink in sinks]
+    published = [sink.publish() for sink in sinks]
+    remove_other_tables(out, formats)
+    return published
+
+
+def remove_other_tables(out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Delete an earlier run's tables in the formats this run did not write.
+
+    A run owns its tables: `--format csv,parquet` then `--format csv` must not leave
+    the old documents.parquet beside the new documents.csv. Only the exact table
+    names a run writes are touched (never other files in the folder), and only after
+    the new tables are in place, so a failed run still leaves the previous complete set.
+    """
+    removed = []
+    for table in tables.TABLE_COLUMNS:
+        for fmt in FORMATS:
+            path = out / f"{table}.{fmt}"
+            if fmt not in formats and path.is_file():
+                path.unlink()
+                removed.append(path)
+    return removed
