@@ -257,6 +257,11 @@ def stats(gold_dir: Path, markdown: bool) -> None:
     Affiliations, DATE forms and the dev/test sizes of GOLD_DIR/split.json."""
     from pipeline.brat import format_statistics, gold_statistics
 
+    if not any(gold_dir.glob("*.ann")):  # all zeros with exit 0 would look like a result
+        raise click.UsageError(
+            f"{gold_dir}: no .ann files; stats reads a brat gold folder of .txt/.ann pairs "
+            "(e.g. annotations/), not a run's tables"
+        )
     click.echo(format_statistics(gold_statistics(gold_dir), markdown=markdown), nl=False)
 
 
@@ -345,6 +350,13 @@ def eval_cmd(
         except (FileNotFoundError, InputError) as exc:
             raise click.UsageError(str(exc)) from None
         report, errors = evaluation.report, evaluation.errors
+        counted = report["documents"]
+        if counted["missing"] == counted["gold"]:  # F1 0.000 would look like a result
+            raise click.UsageError(
+                f"{run_dir}: the run has none of the {counted['gold']} documents of "
+                f"{gold_dir} (doc ids are the gold's file stems); run `bnevents run` on "
+                "the gold's .txt files, or check the two folders"
+            )
     else:
         report, errors = stage_results["both"]["report"], stage_results["both"]["errors"]
     report = {

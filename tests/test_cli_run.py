@@ -240,3 +240,24 @@ def test_core_install_runs_without_any_extra(tmp_path: Path) -> None:
     proc = without(extras, "run", src, "--out", tmp_path / "o", "--quiet", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert read_csv(tmp_path / "o" / "documents.csv")["status"].tolist() == ["ok"]
+
+
+def test_stats_on_a_folder_without_ann_files_is_a_usage_error(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "documents.csv").write_text("doc_id\n", encoding="utf-8")
+    proc = bnevents("stats", run_dir)
+    assert proc.returncode == 2, proc.stdout
+    assert "no .ann files" in proc.stderr and "brat gold folder" in proc.stderr
+
+
+def test_eval_of_a_run_sharing_no_gold_document_is_a_usage_error(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "not-in-the-gold.txt").write_text(GOOD, encoding="utf-8")
+    assert bnevents("run", folder, "--out", tmp_path / "out", "--quiet",
+                    "--workers", "1").returncode == 0
+    proc = bnevents("eval", tmp_path / "out", Path(__file__).parent.parent / "annotations")
+    assert proc.returncode == 2, proc.stdout
+    assert "the run has none of the" in proc.stderr and "F1" not in proc.stdout
+
