@@ -261,3 +261,11 @@ def test_eval_of_a_run_sharing_no_gold_document_is_a_usage_error(tmp_path: Path)
     assert proc.returncode == 2, proc.stdout
     assert "the run has none of the" in proc.stderr and "F1" not in proc.stdout
 
+
+def test_cli_startup_bench_prints_the_ratio() -> None:
+    bench = Path(__file__).resolve().parent.parent / "bench" / "cli_startup.py"
+    proc = subprocess.run([sys.executable, str(bench), "-n", "1"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "bnevents --help: median" in proc.stdout and "ratio:" in proc.stdout
+
