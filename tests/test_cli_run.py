@@ -269,3 +269,12 @@ def test_cli_startup_bench_prints_the_ratio() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "bnevents --help: median" in proc.stdout and "ratio:" in proc.stdout
 
+
+def test_license_metadata_is_an_spdx_string() -> None:
+    """A `license = {text = ...}` table makes setuptools print a deprecation warning on
+    every install; the SPDX string needs setuptools >= 77 (PEP 639)."""
+    import tomllib
+
+    meta = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    assert meta["project"]["license"] == "MIT"
+    assert "setuptools>=77" in meta["build-system"]["requires"]
