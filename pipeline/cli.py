@@ -179,6 +179,11 @@ def run(
 ) -> None:
     """Run the pipeline on INPUTS (folders of .txt, .jsonl files, .xml/.xml.bz2 dumps).
 
+    A folder is read recursively: every .txt below it, sorted by path; the doc id is
+    its path inside the folder without .txt (sub/a.txt -> sub/a). A document without
+    a title gets its bold X–Y সম্পর্ক opening, else the first bold of its lead, else
+    a heading it opens with, else the file stem (JSONL: the id).
+
     Writes documents, sections, sentences, entities, dates and events tables to
     --out. Documents that cannot be processed are listed with status=error in
     documents.csv and the batch goes on; the exit code is then 1. After a crash

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bz2
 import functools
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -23,6 +24,11 @@ from pipeline.model import Document
 _DASHES = "-‐‑‒–—―−"  # any dash or hyphen may stand between the two names of a title
 _BENGALI_LETTER_RE = re.compile(r"[\u0985-\u09B9\u09CE\u09DC-\u09DF]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+# any well-formed bold '''X''': X starts and ends with a non-space, non-quote character, so
+# the closing quotes of a clipped opener ("সম্পর্ক''', চীন ও ...") never open a bold
+_ANY_BOLD_RE = re.compile(r"'''([^'\s,;:।][^'\n]{0,118}?(?<=[^'\s]))'''")
+# the heading shape the normaliser reads (pipeline/stages/normalise.py), inline or on a line
+_HEADING_RE = re.compile(r"(={2,6})[ \t]*([^=\n]{1,200}?)[ \t]*\1")
 
 
 def as_text(value: str) -> str:
@@ -110,15 +116,34 @@ def read_documents(
         yield from read_mediawiki_xml(path, relations_only=relations_only, pack=pack)
 
 
+def folder_txt_files(folder: Path) -> list[Path]:
+    """Every *.txt under `folder`, subfolders included, sorted by relative path.
+
+    Symlinked folders are not followed: a link loop must not hang the batch.
+    """
+    found: list[Path] = []
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        base = Path(dirpath)
+        found.extend(base / n for n in filenames if n.endswith(".txt") and (base / n).is_file())
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def folder_doc_id(folder: Path, path: Path) -> str:
+    """The doc id of a .txt under `folder`: its relative path without .txt, with '/'."""
+    return as_text(path.relative_to(folder).with_suffix("").as_posix())
+
+
 def read_folder(folder: Path, *, pack: LanguagePack | None = None) -> Iterator[ReadItem]:
-    """Every *.txt in the folder (not recursive), sorted by name; doc id = file stem."""
+    """Every *.txt under the folder (recursive), sorted by relative path; doc id = that path
+    without the suffix ("a.txt" -> "a", "2024/b.txt" -> "2024/b")."""
     conventions = _conventions(pack)
-    for path in sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file()):
-        yield _read_txt(path, conventions)
+    for path in folder_txt_files(folder):
+        yield _read_txt(path, conventions, folder_doc_id(folder, path))
 
 
-def _read_txt(path: Path, conventions: DumpConventions) -> ReadItem:
-    doc_id, source = as_text(path.stem), as_text(str(path))
+def _read_txt(path: Path, conventions: DumpConventions, doc_id: str | None = None) -> ReadItem:
+    doc_id = doc_id if doc_id is not None else as_text(path.stem)
+    source = as_text(str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -127,7 +152,8 @@ def _read_txt(path: Path, conventions: DumpConventions) -> ReadItem:
         text = decode_utf8(data)
     except InputError as exc:
         return ReadFailure(doc_id, source, str(exc))
-    return Document(doc_id, text, title=title_from_text(text, conventions), source=source)
+    title = document_title(text, as_text(path.stem), conventions)
+    return Document(doc_id, text, title=title, source=source)
 
 
 def decode_utf8(data: bytes) -> str:
@@ -154,6 +180,7 @@ def read_jsonl(path: Path, *, pack: LanguagePack | None = None) -> Iterator[Read
     except OSError as exc:
         yield ReadFailure(stem, as_text(str(path)), f"cannot open: {exc}")
         return
+    seen: dict[str, int] = {}  # doc id -> the line it was first read on
     with fh:
         lineno = 0
         while True:
@@ -174,7 +201,15 @@ def read_jsonl(path: Path, *, pack: LanguagePack | None = None) -> Iterator[Read
                 yield ReadFailure(f"{stem}:{lineno}", source, str(exc))
                 continue
             except json.JSONDecodeError as exc:
-                yield ReadFailure(f"{stem}:{lineno}", source, f"invalid JSON: {exc.msg}")
+                # json counts lines and columns within the one line it was given: report
+                # the file's line, the column in it and the whole of the parser's reason
+                yield ReadFailure(
+                    f"{stem}:{lineno}",
+                    source,
+                    f"{as_text(path.name)} line {lineno}, column {exc.colno}: invalid JSON: "
+                    f"{exc.msg}: line {lineno} column {exc.colno} (char {exc.pos}); "
+                    "fix or remove that line",
+                )
                 continue
             if not isinstance(obj, dict):
                 yield ReadFailure(f"{stem}:{lineno}", source, "JSON line is not an object")
@@ -188,13 +223,25 @@ def read_jsonl(path: Path, *, pack: LanguagePack | None = None) -> Iterator[Read
                     "JSON object needs an 'id' and a string 'text'",
                 )
                 continue
+            doc_id = as_text(str(doc_id))
+            if doc_id in seen:
+                # a second document under one id would give duplicate (doc_id, event_id)
+                # and sentence keys in every table: the first line wins, this one fails
+                yield ReadFailure(
+                    f"{stem}:{lineno}",
+                    source,
+                    f"{as_text(path.name)} line {lineno}: duplicate id {doc_id!r} (first on "
+                    f"line {seen[doc_id]}); give each line of a JSONL file its own id",
+                )
+                continue
+            seen[doc_id] = lineno
             title = obj.get("title")
             text = as_text(text)
             yield Document(
-                as_text(str(doc_id)),
+                doc_id,
                 text,
                 title=as_text(str(title)) if title is not None
-                else title_from_text(text, conventions),
+                else document_title(text, doc_id, conventions),
                 source=source,
             )
 
@@ -269,6 +316,17 @@ def _page_document(
     source = as_text(f"{path}#page={page_id or title}")
     revision = _child(page, "revision")
     text_el = _child(revision, "text") if revision is not None else None
+    if text_el is not None and len(text_el):
+        # an unescaped "<ref>" in the wikitext parses as a child element: .text stops at
+        # it, and reading on would give a document cut short without a word
+        tags = ", ".join(sorted({f"<{_local(c.tag)}>" for c in text_el}))
+        return ReadFailure(
+            doc_id,
+            source,
+            f"page text holds unescaped markup ({tags}) that XML reads as elements, so "
+            "the text would be cut; export the dump again with its wikitext escaped "
+            "('<' as &lt;)",
+        )
     if text_el is None or text_el.text is None:
         return ReadFailure(doc_id, source, "page has no revision text")
     try:
@@ -346,11 +404,35 @@ def title_from_text(text: str, conventions: DumpConventions | None = None) -> st
     return m.group(1).strip() if m else ""
 
 
+def document_title(text: str, fallback: str, conventions: DumpConventions | None = None) -> str:
+    """The title a reader gives a document that came without one.
+
+    The 'X–Y সম্পর্ক' bold opening; else the first bold '''…''' in the lead (before the
+    first heading; a clipped opener such as "সম্পর্ক''', ..." has none); else a heading
+    the text opens with; else `fallback` (the file stem or JSONL id). A later section
+    heading ("== ইতিহাস ==") names a section, not the document, so it is never the title.
+    """
+    title = title_from_text(text, conventions)
+    if title:
+        return title
+    first_heading = _HEADING_RE.search(text)
+    lead = text[: first_heading.start()] if first_heading else text
+    bold = _ANY_BOLD_RE.search(lead[:2000])
+    if bold:
+        return bold.group(1).strip()
+    if first_heading and not lead.strip():
+        return first_heading.group(2).strip() or fallback
+    return fallback
+
+
 def check_document(doc: Document, max_chars: int) -> None:
     """Raise InputError for content no stage can work on."""
     text = doc.text
     if len(text) > max_chars:
-        raise InputError(f"document too large: {len(text):,} characters (limit {max_chars:,})")
+        raise InputError(
+            f"document too large: {len(text):,} characters (limit {max_chars:,}); "
+            "raise the limit with --max-doc-chars (Config.max_doc_chars from Python)"
+        )
     if not text.strip():
         raise InputError("empty document")
     if "\x00" in text:

@@ -34,6 +34,7 @@ from pipeline.io.readers import (
     ReadFailure,
     ReadItem,
     as_text,
+    folder_txt_files,
     input_kind,
     read_documents,
 )
@@ -115,7 +116,7 @@ def count_inputs(inputs: str | Path | Iterable[str | Path]) -> int | None:
         except InputError:
             return None
         if kind == "folder":
-            total += sum(1 for p in path.iterdir() if p.suffix == ".txt")
+            total += len(folder_txt_files(path))  # recursive, as the folder reader
         elif kind == "txt":
             total += 1
         else:
