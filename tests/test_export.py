@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -161,3 +162,31 @@ def test_brat_file_names_keep_bengali_and_never_collide(tmp_path: Path):
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in (tmp_path / "exp" / "brat").glob("*.ann"))
     assert names == sorted(["ভারত–নেপাল সম্পর্ক.ann", "a_b.ann", "a_b_2.ann"])
+
+
+def _bnevents_in(cwd: Path, *args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=300, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)})
+
+
+def test_a_copied_run_exports_from_another_directory(tmp_path: Path):
+    # a run given relative inputs used to record relative sources, so the run folder,
+    # copied elsewhere and exported from another directory, exported 0 brat files
+    work = tmp_path / "work"
+    (work / "in").mkdir(parents=True)
+    (work / "in" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (work / "b.jsonl").write_text(json.dumps({"id": "b", "text": ARTICLE}) + "\n",
+                                  encoding="utf-8")
+    res = _bnevents_in(work, "run", "in", "b.jsonl", "--out", "out", "--quiet")
+    assert res.returncode == 0, res.stderr
+    docs = read_table(work / "out" / "documents.csv").set_index("doc_id")
+    assert docs.loc["a", "source"] == str(work / "in" / "a.txt")
+    assert docs.loc["b", "source"] == f"{work / 'b.jsonl'}:1"
+    copied = tmp_path / "elsewhere" / "run"
+    shutil.copytree(work / "out", copied)
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    res = _bnevents_in(cwd, "export", copied, "--format", "brat", "--out", "exp")
+    assert res.returncode == 0, res.stderr
+    assert sorted(p.name for p in (cwd / "exp" / "brat").glob("*.ann")) == ["a.ann", "b.ann"]

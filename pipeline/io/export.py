@@ -5,10 +5,11 @@ columns, dtypes and the Excel BOM option are the same as `bnevents run` writes.
 
 brat needs each document's raw text beside its `.ann` (offsets index into it). The text
 comes from `--texts DIR` (DIR/<doc_id>.txt) when given, otherwise from the input the run
-read, found through documents.<fmt> `source` (a .txt path, `file.jsonl:LINE` or
-`dump.xml#page=...`): that input is read again with the run's own readers, so the text is
-exactly what the run saw. A document whose text cannot be found, or whose length differs
-from the run's `chars`, is skipped and reported.
+read, found through documents.<fmt> `source` (an absolute .txt path, `file.jsonl:LINE` or
+`dump.xml#page=...`, so a copied run folder exports from any directory; a relative source
+of an older run is taken from the current directory): that input is read again with the
+run's own readers, so the text is exactly what the run saw. A document whose text cannot
+be found, or whose length differs from the run's `chars`, is skipped and reported.
 """
 
 from __future__ import annotations
