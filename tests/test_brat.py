@@ -94,6 +94,24 @@ def test_every_problem_gets_one_line_with_its_line_number():
     assert "bad.ann:5:" not in text  # the trigger line itself is fine
 
 
+@pytest.mark.parametrize(("span", "ok"), [
+    ("পি. ডব্লিউ.", True),   # Bengali initials: the dot is part of the word (guidelines §1)
+    ("মাইকেল ডি.", True),
+    ("ডা.", True),
+    ("D.C.", True),         # Latin initials
+    ("Washington.", False),  # a Latin word's final dot is a full stop
+    ("২০১৪.", False),        # so is one after a number
+    ("ঢাকা।", False),
+    ("ঢাকা,", False),
+])
+def test_a_final_abbreviation_dot_is_not_trailing_punctuation(span: str, ok: bool):
+    before = "সফরে "
+    text = f"{before}{span} এলেন"
+    ann = f"T1\tPERSON {len(before)} {len(before) + len(span)}\t{span}\n"
+    problems = validate_document(parse_ann(text, ann, doc_id="x", path="x.ann"), load_conf())
+    assert any("ends with punctuation" in p.message for p in problems) is not ok
+
+
 @pytest.mark.parametrize("value", [
     "1992", "1992-03", "2014-06-22", "2014-06-22/2014-06-25", "2010/2015", "199X", "19XX",
     "18XX", "2015/2016",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.brat import read_document
+from pipeline.brat import read_document, validate_directory
+from pipeline.config import PROJECT_DIR
+from pipeline.io.export import safe_name
 from pipeline.io.tables import TABLE_COLUMNS
 from pipeline.io.writers import read_table
 
@@ -119,3 +122,71 @@ def test_brat_export_needs_texts_when_sources_moved(run_dir: Path, tmp_path: Pat
 def test_export_usage_errors(run_dir: Path, tmp_path: Path):
     assert bnevents("export", run_dir, "--format", "xlsx").returncode == 2
     assert bnevents("export", tmp_path, "--format", "csv").returncode == 2
+
+
+def test_brat_export_of_the_corpus_validates(tmp_path: Path):
+    # the run writes "পি. ডব্লিউ." and "মাইকেল ডি." (abbreviation dots), which the
+    # validator used to reject as trailing punctuation
+    res = bnevents("run", PROJECT_DIR / "corpus", "--out", tmp_path / "run", "--quiet")
+    assert res.returncode == 0, res.stderr
+    res = bnevents("export", tmp_path / "run", "--format", "brat", "--out", tmp_path / "exp")
+    assert res.returncode == 0, res.stderr
+    problems, checked = validate_directory(tmp_path / "exp" / "brat")
+    assert checked == len(list((PROJECT_DIR / "corpus").glob("*.txt")))
+    assert problems == []
+    res = bnevents("validate", tmp_path / "exp" / "brat")
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+@pytest.mark.parametrize(("doc_id", "name"), [
+    ("ভারত–নেপাল সম্পর্ক", "ভারত–নেপাল সম্পর্ক"),  # vowel signs, virama and dash kept
+    ("জি৭-এর ২০১৪", "জি৭-এর ২০১৪"),                # Bengali digits kept
+    ("wiki/উইকি:পাতা?", "wiki_উইকি_পাতা_"),         # only what a file system refuses
+    ('a\\b*c"d<e>f|g', "a_b_c_d_e_f_g"),
+    ("tab\there\x01", "tab_here_"),
+    ("..hidden.", "hidden"),
+    ("...", "doc"),
+])
+def test_safe_name_keeps_bengali(doc_id: str, name: str):
+    assert safe_name(doc_id) == name
+
+
+def test_brat_file_names_keep_bengali_and_never_collide(tmp_path: Path):
+    jsonl = tmp_path / "in.jsonl"
+    ids = ["ভারত–নেপাল সম্পর্ক", "a/b", "a:b"]  # the last two have one safe name
+    jsonl.write_text("".join(json.dumps({"id": i, "text": ARTICLE}, ensure_ascii=False) + "\n"
+                             for i in ids), encoding="utf-8")
+    res = bnevents("run", jsonl, "--out", tmp_path / "run", "--quiet")
+    assert res.returncode == 0, res.stderr
+    res = bnevents("export", tmp_path / "run", "--format", "brat", "--out", tmp_path / "exp")
+    assert res.returncode == 0, res.stderr
+    names = sorted(p.name for p in (tmp_path / "exp" / "brat").glob("*.ann"))
+    assert names == sorted(["ভারত–নেপাল সম্পর্ক.ann", "a_b.ann", "a_b_2.ann"])
+
+
+def _bnevents_in(cwd: Path, *args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=300, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)})
+
+
+def test_a_copied_run_exports_from_another_directory(tmp_path: Path):
+    # a run given relative inputs used to record relative sources, so the run folder,
+    # copied elsewhere and exported from another directory, exported 0 brat files
+    work = tmp_path / "work"
+    (work / "in").mkdir(parents=True)
+    (work / "in" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (work / "b.jsonl").write_text(json.dumps({"id": "b", "text": ARTICLE}) + "\n",
+                                  encoding="utf-8")
+    res = _bnevents_in(work, "run", "in", "b.jsonl", "--out", "out", "--quiet")
+    assert res.returncode == 0, res.stderr
+    docs = read_table(work / "out" / "documents.csv").set_index("doc_id")
+    assert docs.loc["a", "source"] == str(work / "in" / "a.txt")
+    assert docs.loc["b", "source"] == f"{work / 'b.jsonl'}:1"
+    copied = tmp_path / "elsewhere" / "run"
+    shutil.copytree(work / "out", copied)
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    res = _bnevents_in(cwd, "export", copied, "--format", "brat", "--out", "exp")
+    assert res.returncode == 0, res.stderr
+    assert sorted(p.name for p in (cwd / "exp" / "brat").glob("*.ann")) == ["a.ann", "b.ann"]

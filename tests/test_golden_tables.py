@@ -40,13 +40,24 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _relative_sources(data: bytes, tmp: Path) -> bytes:
+    # documents.source is absolute: hash it relative to `tmp`, as the CLI was given it
+    for root in {str(tmp.resolve()), str(tmp)}:
+        data = data.replace((root + os.sep).encode("utf-8"), b"")
+    return data
+
+
 def _table_hashes(run_dir: Path) -> dict[str, str]:
     hashes: dict[str, str] = {}
+    tmp = run_dir.parent
     for path in sorted(run_dir.iterdir()):
         if path.suffix in (".csv", ".jsonl"):
-            hashes[path.name] = _sha(path.read_bytes())
+            hashes[path.name] = _sha(_relative_sources(path.read_bytes(), tmp))
         elif path.suffix == ".parquet":
             df = pd.read_parquet(path)
+            if "source" in df and path.stem == "documents":
+                df["source"] = [_relative_sources(s.encode("utf-8"), tmp).decode("utf-8")
+                                for s in df["source"]]
             content = df.to_csv(index=False) + "\n".join(f"{c}:{t}" for c, t in df.dtypes.items())
             hashes[path.name] = _sha(content.encode("utf-8"))
     return hashes
@@ -59,8 +70,8 @@ def _report_hash(report_dir: Path) -> str:
 
 @pytest.fixture(scope="module")
 def golden_hashes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
-    # every path the tables and reports record is relative to `tmp`, so they do not
-    # depend on where the test runs
+    # every path the tables and reports record is relative to `tmp` (documents.source
+    # is absolute and hashed relative to it), so they do not depend on where the test runs
     tmp = tmp_path_factory.mktemp("golden")
     (tmp / "corpus").symlink_to(PROJECT_DIR / "corpus")
     (tmp / "annotations").symlink_to(PROJECT_DIR / "annotations")

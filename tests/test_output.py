@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -87,3 +89,25 @@ def test_sink_writes_header_for_an_empty_table(tmp_path: Path) -> None:
         back = read_table(sink.commit())
         assert len(back) == 0
         assert list(back.columns)[: len(TABLE_COLUMNS["events"])] == TABLE_COLUMNS["events"]
+
+
+def test_sentences_clean_text_in_every_format(tmp_path: Path) -> None:
+    # sentences.text is the raw slice, markup and all; clean_text is what the stages read
+    article = ("'''ভারত–নেপাল সম্পর্ক''' বলতে দুই দেশের সম্পর্ককে বোঝায়। == ইতিহাস == "
+               "১৯৫০ সালে দুই দেশ [[শান্তি ও মৈত্রী চুক্তি|শান্তি চুক্তি]] স্বাক্ষর করে।\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(article, encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", tmp_path / "in",
+                          "--out", tmp_path / "out", "--format", "csv,jsonl,parquet", "--quiet"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    frames = [read_table(tmp_path / "out" / f"sentences.{fmt}")
+              for fmt in ("csv", "jsonl", "parquet")]
+    for df in frames:
+        assert list(df.columns) == TABLE_COLUMNS["sentences"]
+        assert df.columns[-1] == "clean_text"  # added at the end: no column moved
+        pd.testing.assert_frame_equal(df, frames[0])
+    texts, clean = list(frames[0]["text"]), list(frames[0]["clean_text"])
+    assert "'''" in texts[0] and "[[" in texts[1]
+    assert clean == ["ভারত–নেপাল সম্পর্ক বলতে দুই দেশের সম্পর্ককে বোঝায়।",
+                     "১৯৫০ সালে দুই দেশ শান্তি চুক্তি স্বাক্ষর করে।"]

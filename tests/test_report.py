@@ -141,8 +141,30 @@ def test_errors_csv_quotes_a_bare_carriage_return(tmp_path: Path):
     assert list(back.columns) == list(ev.errors.columns)
     row = back[back["pred_text"] != ""].iloc[0]
     assert row["pred_text"] == span and row["pred_type"] == "ORG"
-    assert "\r" in row["sentence"]
+    # the sentence shown is the normalised one (clean_text), where the "\r" is a space
+    assert row["sentence"] == "বাংলাদেশ ও ভারত চুক্তি স্বাক্ষর করে।"
     with paths["errors"].open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     assert len(rows) == len(ev.errors) + 1
     assert span in rows[1 + int(row.name)]
+
+
+def test_error_rows_show_the_clean_sentence(tmp_path: Path):
+    # the raw sentence holds wiki markup ('''bold''', [[link|text]]); the error list and the
+    # report show the sentence as the stages read it (the sentences table's clean_text)
+    text = ("'''ভারত–নেপাল সম্পর্ক''' বলতে দুই দেশের সম্পর্ককে বোঝায়। "
+            "পরে [[নেপাল|নেপালের]] প্রতিনিধি ঢাকা সফর করেন।")
+    gold_ann = f"T1\tLOC {text.index('ঢাকা')} {text.index('ঢাকা') + 4}\tঢাকা"
+    gold = {"d": gold_record(parse_ann(text, gold_ann, doc_id="d"))}
+    pred = gold_record(parse_ann(text, gold_ann, doc_id="d"))
+    pred.mentions.append(Mention("ORG", text.index("বলতে"), text.index("বলতে") + 4, "বলতে"))
+    pred.mentions = [m for m in pred.mentions if m.text != "ঢাকা"]
+    ev = evaluate(gold, {"d": pred})
+    sentences = dict(zip(ev.errors["error"], ev.errors["sentence"], strict=True))
+    assert sentences["false_positive"] == "ভারত–নেপাল সম্পর্ক বলতে দুই দেশের সম্পর্ককে বোঝায়।"
+    assert sentences["false_negative"] == "পরে নেপালের প্রতিনিধি ঢাকা সফর করেন।"
+    paths = write_report({"meta": {}, **ev.report}, ev.errors, tmp_path / "rep")
+    shown = "\n".join(p.read_text(encoding="utf-8") for p in paths.values()
+                      if p.suffix in (".md", ".html", ".csv"))
+    assert "পরে নেপালের প্রতিনিধি ঢাকা সফর করেন।" in shown
+    assert "'''" not in shown and "[[" not in shown

@@ -27,6 +27,13 @@ from pipeline.schema.conf import CONF_NAME, AnnotationConf, RoleSpec, load_conf
 # characters a span must not end with (guidelines §1: never trailing punctuation)
 _TRAILING_PUNCT = set("।॥,;:.!?'\"()[]{}‘’“”-–—/")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?", re.ASCII)  # re.ASCII: not Bengali ০-৯
+# A final "." that belongs to its word (guidelines §1: a span covers whole
+# whitespace-separated words, and an abbreviation's dot is part of the word, not trailing
+# punctuation): right after a Bengali letter or sign it marks an abbreviation or initial
+# ("পি. ডব্লিউ.", "ডা."), as Bengali ends a sentence with "।", never "." (the segmenter and
+# stages/entities/words.py keep such a dot in the word too); after Latin text only initials
+# ("P. W.", "D.C.", "U.S."). Never after a digit (০-৯, 0-9): that dot is punctuation.
+_ABBREVIATION_DOT = re.compile(r"\S*[\u0980-\u09E5\u09F0-\u09FF]\.|(?:[A-Za-z]\.)+")
 
 
 @functools.cache
@@ -149,12 +156,18 @@ def _check_spans(doc: BratDocument, conf: AnnotationConf, bad: _Found) -> None:
                 continue
             if got != got.strip():
                 bad(t.line, f"{t.id}: span {got!r} starts or ends with whitespace")
-            elif got[-1] in _TRAILING_PUNCT:
+            elif got[-1] in _TRAILING_PUNCT and not _ends_with_abbreviation(got):
                 bad(t.line, f"{t.id}: span {got!r} ends with punctuation")
             if t.start > 0 and _is_word_char(text[t.start - 1]) and _is_word_char(text[t.start]):
                 bad(t.line, f"{t.id}: span {got!r} starts inside a word")
             if t.end < len(text) and _is_word_char(text[t.end]) and _is_word_char(text[t.end - 1]):
                 bad(t.line, f"{t.id}: span {got!r} ends inside a word")
+
+
+def _ends_with_abbreviation(span: str) -> bool:
+    """True when the span's final "." is an abbreviation's or initial's, not punctuation."""
+    last_word = span.rsplit(maxsplit=1)[-1]
+    return bool(_ABBREVIATION_DOT.fullmatch(last_word))
 
 
 def _check_events(doc: BratDocument, conf: AnnotationConf, bad: _Found) -> None:

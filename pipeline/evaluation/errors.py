@@ -7,7 +7,8 @@ from collections import Counter
 from typing import Any
 
 from pipeline.evaluation.records import ACTOR_ROLES, DocRecord, EventRec, Mention
-from pipeline.stages.segment import split_sentences
+from pipeline.model import Document
+from pipeline.stages.segment import prepare
 
 ERROR_COLUMNS = [
     "task",
@@ -83,17 +84,21 @@ class ErrorLog:
 
 
 @functools.lru_cache(maxsize=4)
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    # keyed by the text itself; errors are added document by document, so 4 is plenty
-    return split_sentences(text)
+def _sentence_spans(text: str) -> list[tuple[int, int, str]]:
+    """(raw start, raw end, clean text) of each sentence, as the run's sentences table has
+    them (start, end, clean_text). Keyed by the text itself; errors are added document by
+    document, so 4 is plenty."""
+    analysis = prepare(Document("", text))
+    return [(s.start, s.end, analysis.clean[s.cstart : s.cend]) for s in analysis.sentences]
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around [start, end) for a human reading the error list."""
-    spans = _sentence_spans(text)
-    for a, b in spans:
+    """The sentence around raw [start, end) for a human reading the error list: its
+    normalised text (clean_text), without the raw text's ''' or == heading == markup."""
+    for a, b, clean in _sentence_spans(text):
         if a <= start < b or (start < b and a < end):
-            return text[a:b].replace("\n", " ")
+            return clean.replace("\n", " ")
+    # outside every sentence (a heading, the category residue): the raw text around it
     return text[max(0, start - 60) : end + 60].replace("\n", " ")
 
 

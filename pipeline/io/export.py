@@ -5,10 +5,11 @@ columns, dtypes and the Excel BOM option are the same as `bnevents run` writes.
 
 brat needs each document's raw text beside its `.ann` (offsets index into it). The text
 comes from `--texts DIR` (DIR/<doc_id>.txt) when given, otherwise from the input the run
-read, found through documents.<fmt> `source` (a .txt path, `file.jsonl:LINE` or
-`dump.xml#page=...`): that input is read again with the run's own readers, so the text is
-exactly what the run saw. A document whose text cannot be found, or whose length differs
-from the run's `chars`, is skipped and reported.
+read, found through documents.<fmt> `source` (an absolute .txt path, `file.jsonl:LINE` or
+`dump.xml#page=...`, so a copied run folder exports from any directory; a relative source
+of an older run is taken from the current directory): that input is read again with the
+run's own readers, so the text is exactly what the run saw. A document whose text cannot
+be found, or whose length differs from the run's `chars`, is skipped and reported.
 """
 
 from __future__ import annotations
@@ -69,9 +70,21 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return df.astype(object).where(df.notna(), None).to_dict(orient="records")
 
 
+# what file systems refuse in a name: path separators, Windows' reserved characters and
+# control characters (C0, DEL, C1); everything else (Bengali letters, vowel signs, virama,
+# digits, spaces, dashes) is kept, so the brat file is named like the document
+_REFUSED = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f-\x9f]+')
+_MAX_NAME_BYTES = 200  # file systems allow 255 bytes; room for ".ann" and a "_2" suffix
+
+
 def safe_name(doc_id: str) -> str:
-    """A file name for a doc id (ids from JSONL or dumps may hold '/' or ':')."""
-    return re.sub(r"[^\w.\-]+", "_", doc_id).strip("._") or "doc"
+    """A file name for a doc id: the id itself, with only what a file system refuses
+    replaced by '_' (ids from JSONL or dumps may hold '/' or ':'); no leading dot (a
+    hidden file) and no trailing dot or space (Windows drops them)."""
+    name = _REFUSED.sub("_", doc_id).lstrip(".").rstrip(". ")
+    if len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        name = name.encode("utf-8")[:_MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(". ")
+    return name or "doc"
 
 
 def find_texts(documents: pd.DataFrame, texts_dir: Path | None) -> dict[str, str]:
@@ -139,6 +152,7 @@ def _export_brat(
     ent_by_doc = {k: _records(g) for k, g in ents.groupby("doc_id", sort=False)}
     ev_by_doc = {k: _records(g) for k, g in evs.groupby("doc_id", sort=False)}
     out.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
     for row in _records(docs):
         doc_id = str(row["doc_id"])
         if row.get("status") not in (None, "", "ok"):
@@ -154,9 +168,20 @@ def _export_brat(
                                             f"{row['chars']}"))
             continue
         ann = tables_to_ann(text, ent_by_doc.get(doc_id, []), ev_by_doc.get(doc_id, []))
-        name = safe_name(doc_id)
+        name = _unique_name(safe_name(doc_id), used)
         # raw bytes: keep CRLF and a BOM exactly, so the offsets stay valid in brat
         (out / f"{name}.txt").write_bytes(text.encode("utf-8"))
         (out / f"{name}.ann").write_bytes(ann.encode("utf-8"))
         summary.files.append(out / f"{name}.ann")
         summary.brat_documents += 1
+
+
+def _unique_name(name: str, used: set[str]) -> str:
+    """`name`, or `name_2`, `name_3`...: two ids with the same safe name ("a/b", "a:b") must
+    not overwrite each other's files (compared case-folded, as on Windows and macOS)."""
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{name}_{n}"
+    used.add(candidate.casefold())
+    return candidate

@@ -106,6 +106,9 @@ def read_documents(
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     kind = input_kind(path)
+    # absolute (not resolved: a symlinked folder keeps its name), so documents.source and
+    # the messages that cite it lead back to the input from any directory
+    path = path.absolute()
     if kind == "folder":
         yield from read_folder(path, pack=pack)
     elif kind == "txt":

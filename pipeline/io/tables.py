@@ -21,7 +21,11 @@ DOCUMENT_COLUMNS = [
     "error",
 ]
 SECTION_COLUMNS = ["doc_id", "section_index", "title", "start", "end", "sentences", "kind"]
-SENTENCE_COLUMNS = ["doc_id", "sentence_index", "section", "start", "end", "text", "section_index"]
+# text: raw[start:end], markup included; clean_text: the normalised sentence the stages
+# read (no ''' or == heading == residue), added last (the contract: add, never rename)
+SENTENCE_COLUMNS = [
+    "doc_id", "sentence_index", "section", "start", "end", "text", "section_index", "clean_text"
+]
 ENTITY_COLUMNS = [
     "doc_id",
     "entity_id",
@@ -151,6 +155,7 @@ def table_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
             "end": s.end,
             "text": s.text,
             "section_index": s.section,
+            "clean_text": analysis.clean[s.cstart : s.cend],
         }
         for s in analysis.sentences
     ]
