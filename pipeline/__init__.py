@@ -180,7 +180,11 @@ def extract(
 
 
 def run(inputs: str | Path | list[str | Path], out_dir: str | Path, **options: Any) -> Any:
-    """Process a batch and write its tables; see `pipeline.io.runner.run_batch` for options."""
+    """Process a batch and write its tables; see `pipeline.io.runner.run_batch` for options.
+
+    Returns the run's summary; documents that fail are recorded (status=error) and the batch
+    goes on, but a run in which every document crashed its worker raises
+    `pipeline.io.runner.RunFailed` instead of writing empty tables."""
     from pipeline.io.runner import run_batch
 
     return run_batch(inputs, out_dir, **options)
