@@ -32,6 +32,7 @@ class Section:
     end: int
     cstart: int  # clean offsets of the section body
     cend: int
+    kind: str = "body"  # lead | body | references (set by the segment stage, from its pack)
 
 
 @dataclass(frozen=True)

@@ -126,8 +126,6 @@ def document_row(analysis: Analysis) -> dict[str, Any]:
 
 def table_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
     """All rows one document contributes to each table."""
-    from pipeline.stages.segment import is_reference_section
-
     doc_id = analysis.doc.doc_id
     per_section = [0] * len(analysis.sections)
     for s in analysis.sentences:
@@ -140,9 +138,7 @@ def table_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
             "start": sec.start,
             "end": sec.end,
             "sentences": per_section[sec.index],
-            "kind": "lead"
-            if sec.index == 0
-            else ("references" if is_reference_section(sec.title) else "body"),
+            "kind": sec.kind,
         }
         for sec in analysis.sections
     ]

@@ -79,12 +79,14 @@ def segment(analysis: Analysis, headings: list, markup: Markup | None = None) ->
         # the body ends at the line break that stands for the next heading
         cend = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(clean)
         start, end = analysis.raw_span(cstart, max(cstart, cend))
-        sections.append(Section(i, title, start, end, cstart, max(cstart, cend)))
+        kind = ("lead" if i == 0
+                else "references" if is_reference_section(title, markup) else "body")
+        sections.append(Section(i, title, start, end, cstart, max(cstart, cend), kind))
     analysis.sections = sections
 
     pieces: list[tuple[int, int, int]] = []  # (section, cstart, cend)
     for sec in sections:
-        if is_reference_section(sec.title, markup):
+        if sec.kind == "references":
             continue
         pieces.extend((sec.index, a, b)
                       for a, b in split_sentences(clean, sec.cstart, sec.cend, markup))
